@@ -1,0 +1,132 @@
+/** Ports: the small capability interfaces adapters implement (STYLE.md §2). Depend on the narrowest one. */
+import type { Asset } from './asset.js';
+import type { AuditEntry } from './audit.js';
+import type { DeadLetter } from './dead-letter.js';
+import type { PlantEvent, EventKind } from './event.js';
+import type { Bucket, Sample, SampleBatch } from './sample.js';
+import type { StoredApiToken } from './security.js';
+import type { Tag, TagInput } from './tag.js';
+
+export interface Clock {
+  now(): number;
+}
+
+/** Appends samples. The promise resolves only once the batch is durable (survives a crash of the process). */
+export interface SampleWriter {
+  append(batch: SampleBatch): Promise<void>;
+}
+
+export interface RawQuery {
+  readonly tagId: number;
+  readonly from: number;
+  /** Exclusive. */
+  readonly to: number;
+  /** At most this many samples, oldest first. */
+  readonly limit: number;
+}
+
+export interface BucketQuery {
+  readonly tagId: number;
+  readonly from: number;
+  /** Exclusive. */
+  readonly to: number;
+  readonly bucketMs: number;
+}
+
+/** A sample as the store returns it: the tag as its numeric id. */
+export interface StoredSample {
+  readonly tagId: number;
+  readonly ts: number;
+  readonly value: number;
+  readonly quality: Sample['quality'];
+}
+
+export interface SampleReader {
+  /** Samples with from <= ts < to, ordered by ts. */
+  readRaw(query: RawQuery): Promise<StoredSample[]>;
+  /** Buckets aligned to multiples of bucketMs since the epoch, ordered by ts; empty buckets are omitted. */
+  readBuckets(query: BucketQuery): Promise<Bucket[]>;
+  /** The newest sample of each given tag (all tags when omitted); tags with no sample are absent. */
+  latest(tagIds?: readonly number[]): Promise<StoredSample[]>;
+}
+
+export interface SampleRetention {
+  /** Deletes samples older than `before` (all tags, or the given ones); resolves to how many were deleted. */
+  deleteBefore(before: number, tagIds?: readonly number[]): Promise<number>;
+}
+
+export interface AssetRepository {
+  listAssets(): Promise<Asset[]>;
+  getAsset(path: string): Promise<Asset | undefined>;
+  /** Throws UserError already_exists when the path is taken. */
+  createAsset(asset: Asset): Promise<void>;
+}
+
+export interface TagRepository {
+  listTags(): Promise<Tag[]>;
+  /** Assigns the numeric id; throws UserError already_exists when the path is taken. */
+  createTag(tag: TagInput & { path: string }): Promise<Tag>;
+}
+
+export interface EventQuery {
+  readonly from: number;
+  readonly to: number;
+  readonly assetPrefix?: string;
+  readonly kinds?: readonly EventKind[];
+  readonly limit: number;
+}
+
+export interface EventStore {
+  appendEvents(events: readonly PlantEvent[]): Promise<void>;
+  /** Newest first. */
+  listEvents(query: EventQuery): Promise<PlantEvent[]>;
+}
+
+export interface DeadLetterStore {
+  appendDeadLetters(letters: readonly DeadLetter[]): Promise<void>;
+  /** Newest first. */
+  listDeadLetters(query: { limit: number; since?: number }): Promise<DeadLetter[]>;
+  countDeadLetters(): Promise<number>;
+}
+
+export interface ApiTokenRepository {
+  createToken(token: StoredApiToken): Promise<void>;
+  findTokenByHash(secretHash: string): Promise<StoredApiToken | undefined>;
+  listTokens(): Promise<StoredApiToken[]>;
+  revokeToken(id: string, at: number): Promise<boolean>;
+}
+
+export interface AuditLog {
+  appendAudit(entry: AuditEntry): Promise<void>;
+  listAudit(query: { limit: number; since?: number }): Promise<AuditEntry[]>;
+}
+
+/** Everything one storage backend provides; every backend passes `describeSampleStore`. */
+export interface PlatformStore
+  extends
+    SampleWriter,
+    SampleReader,
+    SampleRetention,
+    AssetRepository,
+    TagRepository,
+    EventStore,
+    DeadLetterStore,
+    ApiTokenRepository,
+    AuditLog,
+    AsyncDisposable {}
+
+/** A stored batch, as the bus hands it to live subscribers. */
+export type BatchListener = (batch: SampleBatch) => void;
+
+/** Carries validated sample batches from ingest to the store, with back-pressure. */
+export interface SampleBus extends AsyncDisposable {
+  /**
+   * Queues a batch. Waits while the queue is full (back-pressure), and resolves once the batch is durable.
+   * Rejects with OperationalError when the store fails or the bus is closed.
+   */
+  publish(batch: SampleBatch): Promise<void>;
+  /** Called with each batch after it is stored. Returns an unsubscribe function. */
+  onStored(listener: BatchListener): () => void;
+  /** Samples queued and not yet stored. */
+  readonly pending: number;
+}
