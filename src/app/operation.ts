@@ -1,0 +1,37 @@
+/** The operation descriptor: the single source of truth for HTTP routes, OpenAPI, CLI commands and tools. */
+import type { z } from 'zod';
+import type { Principal, Role } from '../domain/index.js';
+import type { AppServices } from './services.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+/** What a handler gets besides its input. */
+export interface OperationContext {
+  readonly principal: Principal;
+  readonly services: AppServices;
+  /** Aborted when the caller goes away or cancels. */
+  readonly signal?: AbortSignal;
+}
+
+export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  /** Dotted name, `<noun>.<verb>`; the CLI command is the name split at the dot. */
+  readonly name: string;
+  readonly description: string;
+  /** Validates and coerces input (HTTP query strings and CLI flags arrive as strings). */
+  readonly input: I;
+  readonly output: O;
+  /** The lowest role allowed to call it. */
+  readonly permission: Role;
+  /** The route under /api/v1. GET takes its input from the query string, the others from the JSON body. */
+  readonly http: { readonly method: HttpMethod; readonly path: string };
+  /** Whether each call is written to the audit log (record changes are; the sample data plane is not). */
+  readonly audit: boolean;
+  /** Input shown in documentation when the validating schema is looser on purpose (per-item validation). */
+  readonly docsInput?: z.ZodType;
+  readonly handler: (input: z.output<I>, ctx: OperationContext) => Promise<z.input<O>>;
+}
+
+/** Keeps the input/output types tied together while the registry holds operations of any shape. */
+export function defineOperation<I extends z.ZodType, O extends z.ZodType>(op: Operation<I, O>): Operation {
+  return op;
+}

@@ -1,0 +1,53 @@
+/** Operations on plant events: alarms, machine states, notes. */
+import { z } from 'zod';
+import { AssetPath, EVENT_KINDS, EventInput, PlantEvent, UserError } from '../../domain/index.js';
+import { defineOperation } from '../operation.js';
+import { PositiveInt, TimeArg, listArg, resolveTime } from './common.js';
+import { IngestResultSchema } from './samples.js';
+
+export const listEvents = defineOperation({
+  name: 'events.list',
+  description:
+    'Events (alarms, machine states, notes) in a time window, newest first, for assets at or below a path.',
+  input: z.object({
+    under: AssetPath.optional(),
+    kinds: listArg(z.enum(EVENT_KINDS)).optional().meta({ description: 'alarm, machine_state, note' }),
+    from: TimeArg.default('now-24h'),
+    to: TimeArg.default('now'),
+    limit: PositiveInt(10_000).default(500),
+  }),
+  output: z.object({ events: z.array(PlantEvent) }),
+  permission: 'viewer',
+  http: { method: 'GET', path: '/events' },
+  audit: false,
+  handler: async (input, { services }) => {
+    const now = services.clock.now();
+    const from = resolveTime(input.from, now);
+    // "to" is inclusive of "now": events stamped this millisecond are listed.
+    const to = resolveTime(input.to, now) + 1;
+    if (to <= from) throw new UserError('invalid_input', '"to" must be after "from"');
+    const events = await services.store.listEvents({
+      from,
+      to,
+      limit: input.limit,
+      ...(input.under !== undefined && { assetPrefix: input.under }),
+      ...(input.kinds !== undefined && { kinds: input.kinds }),
+    });
+    return { events };
+  },
+});
+
+export const createEvents = defineOperation({
+  name: 'events.create',
+  description: 'Record events. Each is validated on its own; bad ones are dead-lettered with their reason.',
+  input: z.object({ events: z.array(z.unknown()).max(10_000) }),
+  docsInput: z.object({ events: z.array(EventInput).max(10_000) }),
+  output: IngestResultSchema,
+  permission: 'operator',
+  http: { method: 'POST', path: '/events' },
+  audit: true,
+  handler: async ({ events }, { services }) => {
+    const { accepted, rejected, errors } = await services.ingest.ingestEvents(events, 'http');
+    return { accepted, rejected, errors };
+  },
+});

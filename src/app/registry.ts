@@ -1,0 +1,106 @@
+/** The registry of operations, and `App`, which calls them with validation, permission checks and auditing. */
+import type { z } from 'zod';
+import { type Principal, UserError, deadLetterPayload, roleAtLeast, toGembaError } from '../domain/index.js';
+import type { Operation } from './operation.js';
+import {
+  createToken,
+  ingestStats,
+  listAudit,
+  listDeadLetters,
+  listTokens,
+  revokeToken,
+} from './operations/admin.js';
+import { createAsset, listAssets } from './operations/assets.js';
+import { createEvents, listEvents } from './operations/events.js';
+import {
+  applyRetention,
+  latestSamples,
+  readBuckets,
+  readSamples,
+  writeSamples,
+} from './operations/samples.js';
+import { createTag, listTags } from './operations/tags.js';
+import type { AppServices } from './services.js';
+
+/** Every operation of the platform. HTTP routes, OpenAPI, CLI commands and assistant tools derive from it. */
+export const OPERATIONS: readonly Operation[] = [
+  listAssets,
+  createAsset,
+  listTags,
+  createTag,
+  writeSamples,
+  readSamples,
+  readBuckets,
+  latestSamples,
+  applyRetention,
+  listEvents,
+  createEvents,
+  listDeadLetters,
+  ingestStats,
+  createToken,
+  listTokens,
+  revokeToken,
+  listAudit,
+];
+
+/** Turns zod issues into one readable line per field. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 20)
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(input)'}: ${i.message}`)
+    .join('; ');
+}
+
+export class App {
+  readonly services: AppServices;
+  readonly #ops: ReadonlyMap<string, Operation>;
+
+  constructor(services: AppServices, operations: readonly Operation[] = OPERATIONS) {
+    this.services = services;
+    this.#ops = new Map(operations.map((op) => [op.name, op]));
+  }
+
+  get operations(): Operation[] {
+    return [...this.#ops.values()];
+  }
+
+  operation(name: string): Operation {
+    const op = this.#ops.get(name);
+    if (!op) throw new UserError('not_found', `no operation "${name}"`);
+    return op;
+  }
+
+  /** Validates `input`, checks the caller's role, runs the handler and audits the call when the operation says so. */
+  async call(name: string, input: unknown, principal: Principal, signal?: AbortSignal): Promise<unknown> {
+    const op = this.operation(name);
+    if (!roleAtLeast(principal.role, op.permission)) {
+      throw new UserError(
+        'forbidden',
+        `${name} needs the ${op.permission} role; "${principal.name}" is ${principal.role}`,
+      );
+    }
+    const parsed = op.input.safeParse(input ?? {});
+    if (!parsed.success) {
+      throw new UserError('invalid_input', `${name}: ${describeIssues(parsed.error)}`, {
+        details: { issues: parsed.error.issues.slice(0, 20) },
+      });
+    }
+    const ctx = { principal, services: this.services, ...(signal !== undefined && { signal }) };
+    if (!op.audit) return op.handler(parsed.data, ctx);
+    const entry = {
+      ts: this.services.clock.now(),
+      principal: `${principal.name} (${principal.id})`,
+      operation: name,
+      input: deadLetterPayload(parsed.data),
+    };
+    try {
+      const output = await op.handler(parsed.data, ctx);
+      await this.services.store.appendAudit({ ...entry, outcome: 'ok' });
+      return output;
+    } catch (error) {
+      const e = toGembaError(error);
+      await this.services.store.appendAudit({ ...entry, outcome: 'error', error: `${e.code}: ${e.message}` });
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,13 @@
+/** What operations work with: the store's ports, the ingest pipeline, the tag index, tokens and the clock. */
+import type { Clock, PlatformStore } from '../domain/index.js';
+import type { TokenService } from './auth.js';
+import type { IngestPipeline } from './ingest/pipeline.js';
+import type { TagDirectory } from './tag-directory.js';
+
+export interface AppServices {
+  readonly store: Omit<PlatformStore, typeof Symbol.asyncDispose>;
+  readonly ingest: IngestPipeline;
+  readonly tags: TagDirectory;
+  readonly tokens: TokenService;
+  readonly clock: Clock;
+}

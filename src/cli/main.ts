@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+/** The `gemba` command line. Operation commands are derived from the registry: `gemba <noun> <verb> --flags`. */
+import { OPERATIONS } from '../app/registry.js';
+import { toGembaError, UserError } from '../domain/index.js';
+import { type ParsedArgs, boolFlag, parseArgs } from './args.js';
+import { openClient } from './client.js';
+import { importCsvCommand } from './commands/import-csv.js';
+import { operationHelp, runOperation } from './commands/operation.js';
+import { queryCommand } from './commands/query.js';
+import { startCommand } from './commands/start.js';
+import { exitCode } from './exit-codes.js';
+
+const USAGE = `gemba — the shop floor's data platform
+
+  gemba start [--demo] [--data DIR] [--port N] [--host H] [--mqtt-port N] [--no-mqtt]
+  gemba import csv FILE [--format long|wide] [--time-zone Europe/Berlin] [--delimiter ';'] [--ts-unit ms|s] [--units-row]
+  gemba query TAG [--from now-1h] [--to now] [--buckets N | --raw [--limit N]] [--format table|csv|json]
+  gemba ops                          list every operation (each is also a command below)
+  gemba <noun> <verb> [--flags]      run an operation, e.g. gemba tags list --under acme/plant1
+  gemba <noun> <verb> --help         its flags
+
+Commands that read or change data talk to a running server (--url, default http://127.0.0.1:8080,
+or GEMBA_URL; --token or GEMBA_TOKEN, else ./data/admin.token), or with --data DIR open a data
+directory directly while no server uses it.
+Exit codes: 0 ok, 1 internal error, 2 bad input or rights, 3 transient failure (retry).`;
+
+function listOperations(): string {
+  const width = Math.max(...OPERATIONS.map((op) => op.name.length)) + 2;
+  return OPERATIONS.map(
+    (op) =>
+      `${op.name.replace('.', ' ').padEnd(width)}${op.permission.padEnd(10)}${`${op.http.method} /api/v1${op.http.path}`.padEnd(34)}${op.description.split('. ')[0]}`,
+  ).join('\n');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args: ParsedArgs = parseArgs(argv);
+  const [command, sub] = args.positionals;
+  if (command === undefined || command === 'help' || (command === undefined && boolFlag(args, 'help'))) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (command === 'start') {
+    await startCommand(args, process.env);
+    return 0;
+  }
+  if (command === 'ops') {
+    process.stdout.write(`${listOperations()}\n`);
+    return 0;
+  }
+  if (command === 'import') {
+    if (sub !== 'csv') throw new UserError('invalid_input', 'usage: gemba import csv FILE');
+    await using client = await openClient(args, process.env);
+    await importCsvCommand({ ...args, positionals: args.positionals.slice(2) }, client);
+    return 0;
+  }
+  if (command === 'query') {
+    await using client = await openClient(args, process.env);
+    process.stdout.write(
+      `${await queryCommand({ ...args, positionals: args.positionals.slice(1) }, client)}\n`,
+    );
+    return 0;
+  }
+  const op = OPERATIONS.find((o) => o.name === `${command}.${sub ?? ''}`);
+  if (!op) {
+    const nouns = [...new Set(OPERATIONS.map((o) => o.name.split('.')[0]))].join(', ');
+    throw new UserError(
+      'invalid_input',
+      `unknown command "${args.positionals.join(' ')}"; try \`gemba help\` (operation nouns: ${nouns})`,
+    );
+  }
+  if (boolFlag(args, 'help')) {
+    process.stdout.write(`${operationHelp(op)}\n`);
+    return 0;
+  }
+  await using client = await openClient(args, process.env);
+  const output = await runOperation(op, args, client);
+  process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const e = toGembaError(error);
+    process.stderr.write(`error [${e.code}]: ${e.message}\n`);
+    if (e.kind === 'unexpected' && e.cause instanceof Error)
+      process.stderr.write(`${e.cause.stack ?? e.cause.message}\n`);
+    process.exitCode = exitCode(e);
+  },
+);

@@ -1,0 +1,100 @@
+/**
+ * The configuration tree, validated at start-up (STYLE.md §13). `loadConfig(env)` is pure: the CLI passes
+ * `process.env` merged with its flags. Each field names its environment variable; secrets also take `<VAR>_FILE`.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { UserError } from '../domain/index.js';
+import { describeIssues } from '../app/registry.js';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const EnvSchema = z.object({
+  /** Where the DuckDB file, the admin token and other state live. */
+  GEMBA_DATA_DIR: z.string().min(1).default('./data'),
+  /** Interface for HTTP and MQTT. Loopback by default: opening a plant network is a deliberate choice. */
+  GEMBA_HOST: z.string().min(1).default('127.0.0.1'),
+  GEMBA_PORT: int(0, 65535).default(8080),
+  GEMBA_MQTT_ENABLED: bool.default(true),
+  GEMBA_MQTT_PORT: int(0, 65535).default(1883),
+  GEMBA_DEMO: bool.default(false),
+  GEMBA_DEMO_SEED: int(0, 2 ** 31 - 1).default(42),
+  /** History the demo generates at start so trends are not empty. */
+  GEMBA_DEMO_BACKFILL_MINUTES: int(0, 7 * 24 * 60).default(120),
+  GEMBA_DEMO_INTERVAL_MS: int(10, 60_000).default(1000),
+  /** Queued samples above which producers wait (back-pressure); about 21 bytes each. */
+  GEMBA_INGEST_HIGH_WATER_SAMPLES: int(1000, 100_000_000).default(2_000_000),
+  /** Most samples merged into one durable append. */
+  GEMBA_INGEST_MAX_WRITE_SAMPLES: int(1000, 10_000_000).default(500_000),
+  /** Largest HTTP body; a 100,000-sample batch is about 8 MB of JSON. */
+  GEMBA_HTTP_BODY_LIMIT_BYTES: int(1024, 1024 ** 3).default(64 * 1024 ** 2),
+  /** Built dashboard; defaults to dist/web beside the installed package. */
+  GEMBA_WEB_DIR: z.string().min(1).optional(),
+  /** An admin token to accept from the start (e.g. from a secret store); `gmb_` + at least 32 characters. */
+  GEMBA_ADMIN_TOKEN: z
+    .string()
+    .regex(/^gmb_[A-Za-z0-9_-]{32,}$/)
+    .optional(),
+  GEMBA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface GembaConfig {
+  readonly dataDir: string;
+  readonly http: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number };
+  readonly mqtt: { readonly enabled: boolean; readonly host: string; readonly port: number };
+  readonly demo: {
+    readonly enabled: boolean;
+    readonly seed: number;
+    readonly backfillMinutes: number;
+    readonly intervalMs: number;
+  };
+  readonly ingest: { readonly highWaterSamples: number; readonly maxWriteSamples: number };
+  readonly webDir: string | undefined;
+  readonly adminToken: string | undefined;
+  readonly logLevel: z.infer<typeof EnvSchema>['GEMBA_LOG_LEVEL'];
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads `<VAR>_FILE` into `<VAR>` for secrets (the Docker/Kubernetes secret convention). */
+function resolveFileSecrets(env: Env, readFile: (path: string) => string): Env {
+  const out: Record<string, string | undefined> = { ...env };
+  for (const name of ['GEMBA_ADMIN_TOKEN']) {
+    const file = env[`${name}_FILE`];
+    if (file !== undefined && env[name] === undefined) out[name] = readFile(file).trim();
+  }
+  return out;
+}
+
+export function loadConfig(
+  env: Env,
+  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): GembaConfig {
+  const known = Object.fromEntries(
+    Object.entries(resolveFileSecrets(env, readFile)).filter(([k]) => k in EnvSchema.shape),
+  );
+  const parsed = EnvSchema.safeParse(known);
+  if (!parsed.success) throw new UserError('invalid_input', `configuration: ${describeIssues(parsed.error)}`);
+  const e = parsed.data;
+  return {
+    dataDir: e.GEMBA_DATA_DIR,
+    http: { host: e.GEMBA_HOST, port: e.GEMBA_PORT, bodyLimitBytes: e.GEMBA_HTTP_BODY_LIMIT_BYTES },
+    mqtt: { enabled: e.GEMBA_MQTT_ENABLED, host: e.GEMBA_HOST, port: e.GEMBA_MQTT_PORT },
+    demo: {
+      enabled: e.GEMBA_DEMO,
+      seed: e.GEMBA_DEMO_SEED,
+      backfillMinutes: e.GEMBA_DEMO_BACKFILL_MINUTES,
+      intervalMs: e.GEMBA_DEMO_INTERVAL_MS,
+    },
+    ingest: {
+      highWaterSamples: e.GEMBA_INGEST_HIGH_WATER_SAMPLES,
+      maxWriteSamples: e.GEMBA_INGEST_MAX_WRITE_SAMPLES,
+    },
+    webDir: e.GEMBA_WEB_DIR,
+    adminToken: e.GEMBA_ADMIN_TOKEN,
+    logLevel: e.GEMBA_LOG_LEVEL,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The demo plant of `npm start`: creates the demo asset tree and tags, generates recent history so trends are
+ * not empty, then runs the simulator live, publishing through the MQTT broker so it is ingested like any plant.
+ */
+import type { App } from '../app/registry.js';
+import { demoAssets, demoTags } from '../adapters/simulator/demo-plant.js';
+import { startSimulatorPublisher } from '../adapters/simulator/mqtt-publisher.js';
+import { PlantSimulator, backfill } from '../adapters/simulator/simulator.js';
+import { type Clock, type Principal, tagPath } from '../domain/index.js';
+
+export interface DemoPlantOptions {
+  readonly app: App;
+  readonly principal: Principal;
+  readonly seed: number;
+  readonly backfillMinutes: number;
+  readonly intervalMs: number;
+  /** The embedded broker; without one the simulator feeds the ingest pipeline directly. */
+  readonly mqttUrl: string | undefined;
+  readonly clock: Clock;
+  readonly onError: (error: unknown) => void;
+}
+
+export type DemoPlant = AsyncDisposable;
+
+/** Samples per ingest call while generating history. */
+const BACKFILL_CHUNK = 50_000;
+
+export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPlant> {
+  const { app, principal } = options;
+  const { store, tags, ingest } = app.services;
+
+  const assets = demoAssets().sort((a, b) => a.path.split('/').length - b.path.split('/').length);
+  for (const asset of assets) {
+    if (!(await store.getAsset(asset.path))) await app.call('assets.create', asset, principal);
+  }
+  for (const tag of demoTags()) {
+    if (!tags.byPath(tagPath(tag.asset, tag.name))) await app.call('tags.create', tag, principal);
+  }
+
+  // Continue after the history already stored, so a restart neither duplicates nor overlaps it.
+  const now = options.clock.now();
+  const demoTagIds = demoTags().flatMap((t) => tags.byPath(tagPath(t.asset, t.name))?.id ?? []);
+  const newest = Math.max(0, ...(await store.latest(demoTagIds)).map((s) => s.ts));
+  const from = Math.floor(Math.max(now - options.backfillMinutes * 60_000, newest + 1000) / 1000) * 1000;
+  const simulator = new PlantSimulator({ seed: options.seed, startTs: from });
+
+  let samples: unknown[] = [];
+  for (const steps of backfill(simulator, from, now)) {
+    for (const step of steps) {
+      for (const s of step.samples) samples.push(s);
+      if (step.events.length > 0) await ingest.ingestEvents(step.events, 'demo');
+    }
+    if (samples.length >= BACKFILL_CHUNK) {
+      await ingest.ingestSamples(samples, 'demo');
+      samples = [];
+    }
+  }
+  if (samples.length > 0) await ingest.ingestSamples(samples, 'demo');
+
+  if (options.mqttUrl !== undefined) {
+    return startSimulatorPublisher({
+      url: options.mqttUrl,
+      simulator,
+      intervalMs: options.intervalMs,
+      clientId: 'gemba-demo-plant',
+      onError: options.onError,
+    });
+  }
+  const timer = setInterval(() => {
+    const step = simulator.step(options.clock.now());
+    Promise.all([ingest.ingestSamples(step.samples, 'demo'), ingest.ingestEvents(step.events, 'demo')]).catch(
+      options.onError,
+    );
+  }, options.intervalMs);
+  return {
+    [Symbol.asyncDispose]() {
+      clearInterval(timer);
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,612 @@
+/**
+ * The contract every storage backend passes (STYLE.md §4): run `describeSampleStore` from the backend's test
+ * file with a factory that opens a fresh, empty store. Answers are worked out by hand in each case.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Asset } from '../../src/domain/asset.js';
+import type { AuditEntry } from '../../src/domain/audit.js';
+import type { DeadLetter } from '../../src/domain/dead-letter.js';
+import { OperationalError, UserError } from '../../src/domain/errors.js';
+import type { PlantEvent } from '../../src/domain/event.js';
+import type { PlatformStore, StoredSample } from '../../src/domain/ports.js';
+import { QUALITY_CODE, allocateBatch, type Quality, type SampleBatch } from '../../src/domain/sample.js';
+import type { StoredApiToken } from '../../src/domain/security.js';
+
+export interface SampleStoreContractOptions<S extends PlatformStore> {
+  /** Skips the whole suite, saying why (e.g. "PostgreSQL is not reachable: set GEMBA_TEST_PG_URL"). */
+  readonly skip?: string;
+  /**
+   * Opens the database behind `closed` again, after it was disposed. Backends whose data outlives the
+   * store object (a file, a server) give it; without it the persistence case is skipped with its reason.
+   */
+  readonly reopen?: (closed: S) => Promise<S>;
+}
+
+/** Midnight UTC, so buckets of whole seconds start on it. */
+const T0 = Date.parse('2026-03-02T00:00:00Z');
+/** `at('00:00:05')` is 5 s after T0; `at('00:00:05.250')` adds the milliseconds. */
+const at = (time: string): number => Date.parse(`2026-03-02T${time}Z`);
+const sec = (s: number): number => T0 + s * 1000;
+
+type Row = readonly [tagId: number, ts: number, value: number, quality?: Quality];
+
+/** A batch from rows of `[tagId, ts, value, quality = 'good']`. */
+function batchOf(rows: readonly Row[]): SampleBatch {
+  const cols = allocateBatch(rows.length);
+  rows.forEach(([tagId, ts, value, quality = 'good'], i) => {
+    cols.tagIds[i] = tagId;
+    cols.ts[i] = ts;
+    cols.values[i] = value;
+    cols.quality[i] = QUALITY_CODE[quality];
+  });
+  return { length: rows.length, ...cols };
+}
+
+const stored = (tagId: number, ts: number, value: number, quality: Quality = 'good'): StoredSample => ({
+  tagId,
+  ts,
+  value,
+  quality,
+});
+
+const byTag = (samples: StoredSample[]) => [...samples].sort((a, b) => a.tagId - b.tagId);
+
+const PRESS3 = 'acme/plant1/stamping/line1/press3';
+
+function events(): PlantEvent[] {
+  return [
+    {
+      kind: 'alarm',
+      id: 'e1',
+      ts: sec(1),
+      asset: PRESS3,
+      tag: `${PRESS3}/oil_temp`,
+      code: 'spc.nelson.1',
+      severity: 'high',
+      state: 'raised',
+      message: 'point beyond 3 sigma',
+      data: { value: 81.5, ucl: 80, rule: { id: 1, name: 'beyond limits' } },
+    },
+    {
+      kind: 'machine_state',
+      id: 'e2',
+      ts: sec(2),
+      asset: `${PRESS3}0`,
+      state: 'down',
+      reason: 'tool_change',
+    },
+    { kind: 'note', id: 'e3', ts: sec(3), asset: 'acme/plant1/stamping/line1', message: 'shift handover' },
+    { kind: 'machine_state', id: 'e4', ts: sec(4), asset: `${PRESS3}/die`, state: 'running' },
+    {
+      kind: 'alarm',
+      id: 'e5',
+      ts: sec(5),
+      asset: PRESS3,
+      code: 'spc.nelson.1',
+      severity: 'high',
+      state: 'cleared',
+    },
+  ];
+}
+
+function token(id: string, secretHash: string, createdAt: number): StoredApiToken {
+  return { id, name: `token ${id}`, role: 'operator', createdAt, secretHash };
+}
+
+/**
+ * Registers the storage contract for one backend.
+ * @example
+ * describeSampleStore('DuckDB', () => openDuckDbStore({ path: fresh() }), { reopen: (s) => openDuckDbStore({ path: s.path }) });
+ */
+export function describeSampleStore<S extends PlatformStore>(
+  name: string,
+  makeStore: () => Promise<S>,
+  options: SampleStoreContractOptions<S> = {},
+): void {
+  const title =
+    options.skip === undefined
+      ? `${name}: storage contract`
+      : `${name}: storage contract (skipped: ${options.skip})`;
+  describe.skipIf(options.skip !== undefined)(title, () => {
+    describe('samples', () => {
+      it('returns what was appended, with ts, value and quality exactly', async () => {
+        await using store = await makeStore();
+        await store.append(
+          batchOf([
+            [7, at('00:00:00.001'), -273.15, 'good'],
+            [7, at('00:00:01.500'), 1e-9, 'uncertain'],
+            [7, at('00:00:02.999'), 123456.789, 'bad'],
+            [8, at('00:00:01.000'), 42, 'good'],
+          ]),
+        );
+        expect(await store.readRaw({ tagId: 7, from: T0, to: sec(10), limit: 100 })).toEqual([
+          stored(7, at('00:00:00.001'), -273.15, 'good'),
+          stored(7, at('00:00:01.500'), 1e-9, 'uncertain'),
+          stored(7, at('00:00:02.999'), 123456.789, 'bad'),
+        ]);
+        expect(await store.readRaw({ tagId: 8, from: T0, to: sec(10), limit: 100 })).toEqual([
+          stored(8, sec(1), 42),
+        ]);
+      });
+
+      it('reads from inclusive and to exclusive', async () => {
+        await using store = await makeStore();
+        await store.append(batchOf(Array.from({ length: 10 }, (_, s): Row => [1, sec(s), s])));
+        const got = await store.readRaw({ tagId: 1, from: sec(2), to: sec(5), limit: 100 });
+        expect(got.map((x) => x.value)).toEqual([2, 3, 4]);
+        expect(await store.readRaw({ tagId: 1, from: sec(5), to: sec(5), limit: 100 })).toEqual([]);
+      });
+
+      it('orders by ts whatever the order of arrival, within and across batches', async () => {
+        await using store = await makeStore();
+        await store.append(
+          batchOf([
+            [1, sec(5), 5],
+            [1, sec(1), 1],
+            [1, sec(3), 3],
+          ]),
+        );
+        await store.append(
+          batchOf([
+            [1, sec(4), 4],
+            [1, sec(2), 2],
+          ]),
+        );
+        const got = await store.readRaw({ tagId: 1, from: T0, to: sec(10), limit: 100 });
+        expect(got.map((x) => x.ts)).toEqual([sec(1), sec(2), sec(3), sec(4), sec(5)]);
+      });
+
+      it('returns at most limit samples, the oldest first', async () => {
+        await using store = await makeStore();
+        await store.append(batchOf(Array.from({ length: 10 }, (_, s): Row => [1, sec(9 - s), 9 - s])));
+        const got = await store.readRaw({ tagId: 1, from: T0, to: sec(10), limit: 3 });
+        expect(got.map((x) => x.value)).toEqual([0, 1, 2]);
+        expect(await store.readRaw({ tagId: 1, from: T0, to: sec(10), limit: 0 })).toEqual([]);
+      });
+
+      it('stores only the first `length` rows of a batch, across chunk boundaries', async () => {
+        await using store = await makeStore();
+        const n = 5000;
+        const cols = allocateBatch(n + 10);
+        for (let i = 0; i < n + 10; i++) {
+          cols.tagIds[i] = 3;
+          cols.ts[i] = T0 + i;
+          cols.values[i] = i * 0.5;
+        }
+        await store.append({ length: n, ...cols });
+        await store.append({ length: 0, ...allocateBatch(4) });
+        const got = await store.readRaw({ tagId: 3, from: T0, to: T0 + 1e6, limit: 1e6 });
+        expect(got).toHaveLength(n);
+        expect(got[0]).toEqual(stored(3, T0, 0));
+        expect(got[n - 1]).toEqual(stored(3, T0 + n - 1, (n - 1) * 0.5));
+        expect(got.reduce((sum, x) => sum + x.value, 0)).toBe((0.5 * (n - 1) * n) / 2);
+      });
+
+      it('stores every sample of concurrent appends', async () => {
+        await using store = await makeStore();
+        await Promise.all(
+          Array.from({ length: 20 }, (_, b) =>
+            store.append(batchOf(Array.from({ length: 100 }, (_, i): Row => [1, sec(b * 100 + i), b]))),
+          ),
+        );
+        const got = await store.readRaw({ tagId: 1, from: T0, to: sec(10_000), limit: 10_000 });
+        expect(got).toHaveLength(2000);
+        expect(got.map((x) => x.ts)).toEqual(Array.from({ length: 2000 }, (_, i) => sec(i)));
+      });
+    });
+
+    describe('buckets', () => {
+      it('aggregates values 1..10 into two 5 s buckets: min, max, avg, last, count', async () => {
+        await using store = await makeStore();
+        await store.append(batchOf(Array.from({ length: 10 }, (_, s): Row => [1, sec(s), s + 1])));
+        expect(await store.readBuckets({ tagId: 1, from: T0, to: sec(10), bucketMs: 5000 })).toEqual([
+          { ts: T0, count: 5, min: 1, max: 5, avg: 3, last: 5, quality: 'good' },
+          { ts: sec(5), count: 5, min: 6, max: 10, avg: 8, last: 10, quality: 'good' },
+        ]);
+      });
+
+      it('aligns buckets to multiples of bucketMs since the epoch, not to from', async () => {
+        await using store = await makeStore();
+        await store.append(batchOf(Array.from({ length: 10 }, (_, s): Row => [1, sec(s), s + 1])));
+        // from = 2 s: the first bucket still starts at T0 and holds the samples of 2, 3 and 4 s (values 3, 4, 5).
+        expect(await store.readBuckets({ tagId: 1, from: sec(2), to: sec(7), bucketMs: 5000 })).toEqual([
+          { ts: T0, count: 3, min: 3, max: 5, avg: 4, last: 5, quality: 'good' },
+          { ts: sec(5), count: 2, min: 6, max: 7, avg: 6.5, last: 7, quality: 'good' },
+        ]);
+      });
+
+      it('takes last from the newest ts, not the newest arrival, and omits empty buckets', async () => {
+        await using store = await makeStore();
+        await store.append(
+          batchOf([
+            [1, sec(4), 40],
+            [1, sec(25), 250],
+          ]),
+        );
+        await store.append(
+          batchOf([
+            [1, sec(1), 10],
+            [1, sec(3), 30],
+          ]),
+        );
+        expect(await store.readBuckets({ tagId: 1, from: T0, to: sec(30), bucketMs: 10_000 })).toEqual([
+          { ts: T0, count: 3, min: 10, max: 40, avg: 80 / 3, last: 40, quality: 'good' },
+          { ts: sec(20), count: 1, min: 250, max: 250, avg: 250, last: 250, quality: 'good' },
+        ]);
+      });
+
+      it('leaves bad samples out of the aggregates but marks their bucket uncertain; an all-bad bucket is omitted', async () => {
+        await using store = await makeStore();
+        await store.append(
+          batchOf([
+            // bucket 0 s: good 1, good 3, then a bad 100 at the newest ts
+            [1, sec(0), 1, 'good'],
+            [1, sec(1), 3, 'good'],
+            [1, sec(2), 100, 'bad'],
+            // bucket 10 s: only bad samples
+            [1, sec(10), 5, 'bad'],
+            [1, sec(11), 6, 'bad'],
+            // bucket 20 s: an uncertain sample counts, and makes the bucket uncertain
+            [1, sec(20), 7, 'good'],
+            [1, sec(21), 9, 'uncertain'],
+            // bucket 30 s: good only
+            [1, sec(30), 2, 'good'],
+          ]),
+        );
+        expect(await store.readBuckets({ tagId: 1, from: T0, to: sec(40), bucketMs: 10_000 })).toEqual([
+          { ts: T0, count: 2, min: 1, max: 3, avg: 2, last: 3, quality: 'uncertain' },
+          { ts: sec(20), count: 2, min: 7, max: 9, avg: 8, last: 9, quality: 'uncertain' },
+          { ts: sec(30), count: 1, min: 2, max: 2, avg: 2, last: 2, quality: 'good' },
+        ]);
+      });
+
+      it('reads only the asked tag and range, to exclusive', async () => {
+        await using store = await makeStore();
+        await store.append(
+          batchOf([
+            [1, sec(0), 1],
+            [2, sec(1), 99],
+            [1, sec(10), 2],
+          ]),
+        );
+        expect(await store.readBuckets({ tagId: 1, from: T0, to: sec(10), bucketMs: 60_000 })).toEqual([
+          { ts: T0, count: 1, min: 1, max: 1, avg: 1, last: 1, quality: 'good' },
+        ]);
+      });
+
+      it('refuses a bucket width that is not a positive integer', async () => {
+        await using store = await makeStore();
+        await expect(
+          store.readBuckets({ tagId: 1, from: T0, to: sec(10), bucketMs: 0 }),
+        ).rejects.toMatchObject({
+          code: 'invalid_input',
+        });
+      });
+    });
+
+    describe('latest', () => {
+      it('keeps the newest sample per tag; an older sample arriving later does not replace it', async () => {
+        await using store = await makeStore();
+        await store.append(
+          batchOf([
+            [1, sec(10), 1],
+            [1, sec(20), 2],
+            [2, sec(5), 9],
+          ]),
+        );
+        expect(byTag(await store.latest())).toEqual([stored(1, sec(20), 2), stored(2, sec(5), 9)]);
+        await store.append(batchOf([[1, sec(15), 99]]));
+        expect(await store.latest([1])).toEqual([stored(1, sec(20), 2)]);
+        // The newest sample is the latest whatever its quality.
+        await store.append(batchOf([[1, sec(30), 3, 'bad']]));
+        expect(await store.latest([1])).toEqual([stored(1, sec(30), 3, 'bad')]);
+      });
+
+      it('answers for a subset, leaving out tags without samples', async () => {
+        await using store = await makeStore();
+        await store.append(
+          batchOf([
+            [1, sec(1), 1],
+            [2, sec(2), 2],
+            [3, sec(3), 3],
+          ]),
+        );
+        expect(byTag(await store.latest([3, 1]))).toEqual([stored(1, sec(1), 1), stored(3, sec(3), 3)]);
+        expect(await store.latest([404])).toEqual([]);
+        expect(await store.latest([])).toEqual([]);
+      });
+
+      it('takes the newest row within one batch, wherever it sits', async () => {
+        await using store = await makeStore();
+        await store.append(
+          batchOf([
+            [1, sec(3), 3],
+            [1, sec(9), 9],
+            [1, sec(5), 5],
+          ]),
+        );
+        expect(await store.latest([1])).toEqual([stored(1, sec(9), 9)]);
+      });
+    });
+
+    describe('retention', () => {
+      it('deletes samples older than before, for the given tags or all, and counts them', async () => {
+        await using store = await makeStore();
+        await store.append(
+          batchOf([1, 2].flatMap((tag) => [1, 2, 3, 4, 5].map((s): Row => [tag, sec(s), s]))),
+        );
+        expect(await store.deleteBefore(sec(3), [1])).toBe(2);
+        expect(
+          (await store.readRaw({ tagId: 1, from: T0, to: sec(10), limit: 10 })).map((x) => x.value),
+        ).toEqual([3, 4, 5]);
+        expect(await store.readRaw({ tagId: 2, from: T0, to: sec(10), limit: 10 })).toHaveLength(5);
+        expect(await store.deleteBefore(sec(4.5))).toBe(2 + 4);
+        expect(await store.deleteBefore(sec(100), [])).toBe(0);
+        expect(await store.readRaw({ tagId: 2, from: T0, to: sec(10), limit: 10 })).toEqual([
+          stored(2, sec(5), 5),
+        ]);
+      });
+
+      it('drops a tag from latest once all its samples are deleted', async () => {
+        await using store = await makeStore();
+        await store.append(
+          batchOf([
+            [1, sec(1), 1],
+            [2, sec(9), 2],
+          ]),
+        );
+        expect(await store.deleteBefore(sec(5))).toBe(1);
+        expect(await store.latest()).toEqual([stored(2, sec(9), 2)]);
+      });
+    });
+
+    describe('assets and tags', () => {
+      const enterprise: Asset = { path: 'acme', level: 'enterprise', name: 'ACME' };
+      const press: Asset = {
+        path: PRESS3,
+        level: 'equipment',
+        name: 'Press 3',
+        description: '400 t',
+        kind: 'servo press',
+      };
+
+      it('creates, gets and lists assets; a taken path is already_exists', async () => {
+        await using store = await makeStore();
+        await store.createAsset(press);
+        await store.createAsset(enterprise);
+        expect(await store.getAsset(PRESS3)).toEqual(press);
+        expect(await store.getAsset('acme')).toEqual(enterprise);
+        expect(await store.getAsset('nope')).toBeUndefined();
+        expect([...(await store.listAssets())].sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+          enterprise,
+          press,
+        ]);
+        const duplicate = store.createAsset({ ...enterprise, name: 'other' });
+        await expect(duplicate).rejects.toBeInstanceOf(UserError);
+        await expect(duplicate).rejects.toMatchObject({ code: 'already_exists' });
+        expect(await store.getAsset('acme')).toEqual(enterprise);
+      });
+
+      it('assigns each tag its own id, keeps every field, and refuses a taken path', async () => {
+        await using store = await makeStore();
+        const oil = await store.createTag({
+          path: `${PRESS3}/oil_temp`,
+          asset: PRESS3,
+          name: 'oil_temp',
+          unit: 'degC',
+          spec: { lsl: 20, target: 45, usl: 70 },
+          source: { adapter: 'mqtt', address: `${PRESS3}/oil_temp` },
+        });
+        const state = await store.createTag({
+          path: `${PRESS3}/state`,
+          asset: PRESS3,
+          name: 'state',
+          dataType: 'state',
+          states: { '0': 'off', '1': 'running' },
+        });
+        expect(oil).toEqual({
+          id: oil.id,
+          path: `${PRESS3}/oil_temp`,
+          asset: PRESS3,
+          name: 'oil_temp',
+          unit: 'degC',
+          dataType: 'float',
+          spec: { lsl: 20, target: 45, usl: 70 },
+          source: { adapter: 'mqtt', address: `${PRESS3}/oil_temp` },
+        });
+        expect(Number.isInteger(oil.id) && oil.id >= 0).toBe(true);
+        expect(state.id).not.toBe(oil.id);
+        expect(state.states).toEqual({ '0': 'off', '1': 'running' });
+        expect([...(await store.listTags())].sort((a, b) => a.id - b.id)).toEqual(
+          [oil, state].sort((a, b) => a.id - b.id),
+        );
+        await expect(
+          store.createTag({ path: `${PRESS3}/oil_temp`, asset: PRESS3, name: 'oil_temp' }),
+        ).rejects.toMatchObject({ code: 'already_exists' });
+        expect(await store.listTags()).toHaveLength(2);
+      });
+    });
+
+    describe('events', () => {
+      it('stores every field of each kind of event and lists them newest first', async () => {
+        await using store = await makeStore();
+        await store.appendEvents(events());
+        await store.appendEvents([]);
+        const got = await store.listEvents({ from: T0, to: sec(60), limit: 100 });
+        expect(got).toEqual([...events()].reverse());
+      });
+
+      it('filters by time range (to exclusive), asset prefix, kinds and limit', async () => {
+        await using store = await makeStore();
+        await store.appendEvents(events());
+        const ids = (list: PlantEvent[]) => list.map((e) => e.id);
+        expect(ids(await store.listEvents({ from: sec(2), to: sec(5), limit: 100 }))).toEqual([
+          'e4',
+          'e3',
+          'e2',
+        ]);
+        // press3 covers press3 and press3/die, never press30.
+        expect(
+          ids(await store.listEvents({ from: T0, to: sec(60), assetPrefix: PRESS3, limit: 100 })),
+        ).toEqual(['e5', 'e4', 'e1']);
+        expect(
+          ids(
+            await store.listEvents({
+              from: T0,
+              to: sec(60),
+              assetPrefix: 'acme/plant1/stamping',
+              limit: 100,
+            }),
+          ),
+        ).toEqual(['e5', 'e4', 'e3', 'e2', 'e1']);
+        expect(ids(await store.listEvents({ from: T0, to: sec(60), kinds: ['alarm'], limit: 100 }))).toEqual([
+          'e5',
+          'e1',
+        ]);
+        expect(
+          ids(
+            await store.listEvents({ from: T0, to: sec(60), kinds: ['note', 'machine_state'], limit: 100 }),
+          ),
+        ).toEqual(['e4', 'e3', 'e2']);
+        expect(ids(await store.listEvents({ from: T0, to: sec(60), limit: 2 }))).toEqual(['e5', 'e4']);
+      });
+
+      it('refuses an event id that is taken', async () => {
+        await using store = await makeStore();
+        await store.appendEvents(events());
+        await expect(store.appendEvents([events()[2] as PlantEvent])).rejects.toMatchObject({
+          code: 'already_exists',
+        });
+      });
+    });
+
+    describe('dead letters, tokens, audit', () => {
+      it('keeps dead letters, newest first, with since, limit and a count', async () => {
+        await using store = await makeStore();
+        const letter = (s: number): DeadLetter => ({
+          ts: sec(s),
+          source: `mqtt:${PRESS3}/oil_temp`,
+          reason: `value is not a number (${s})`,
+          payload: `{"value":"hot-${s}"}`,
+        });
+        await store.appendDeadLetters([letter(1), letter(3)]);
+        await store.appendDeadLetters([letter(2)]);
+        await store.appendDeadLetters([]);
+        expect(await store.listDeadLetters({ limit: 10 })).toEqual([letter(3), letter(2), letter(1)]);
+        expect(await store.listDeadLetters({ limit: 10, since: sec(2) })).toEqual([letter(3), letter(2)]);
+        expect(await store.listDeadLetters({ limit: 1 })).toEqual([letter(3)]);
+        expect(await store.countDeadLetters()).toBe(3);
+      });
+
+      it('finds tokens by secret hash, lists them and revokes an active one once', async () => {
+        await using store = await makeStore();
+        const a = token('t1', 'a'.repeat(64), sec(1));
+        const b = { ...token('t2', 'b'.repeat(64), sec(2)), role: 'admin' as const };
+        await store.createToken(a);
+        await store.createToken(b);
+        expect(await store.findTokenByHash('a'.repeat(64))).toEqual(a);
+        expect(await store.findTokenByHash('c'.repeat(64))).toBeUndefined();
+        expect([...(await store.listTokens())].sort((x, y) => x.id.localeCompare(y.id))).toEqual([a, b]);
+        expect(await store.revokeToken('t1', sec(10))).toBe(true);
+        expect(await store.revokeToken('t1', sec(20))).toBe(false);
+        expect(await store.revokeToken('nope', sec(20))).toBe(false);
+        expect(await store.findTokenByHash('a'.repeat(64))).toEqual({ ...a, revokedAt: sec(10) });
+        await expect(store.createToken(token('t1', 'd'.repeat(64), sec(3)))).rejects.toMatchObject({
+          code: 'already_exists',
+        });
+      });
+
+      it('keeps the audit log, newest first, with since and limit', async () => {
+        await using store = await makeStore();
+        const entry = (s: number, outcome: 'ok' | 'error'): AuditEntry => ({
+          ts: sec(s),
+          principal: 'token:t1',
+          operation: 'alarms.acknowledge',
+          input: `{"id":"e${s}"}`,
+          outcome,
+          ...(outcome === 'error' ? { error: 'forbidden: needs operator' } : {}),
+        });
+        await store.appendAudit(entry(1, 'ok'));
+        await store.appendAudit(entry(2, 'error'));
+        await store.appendAudit(entry(3, 'ok'));
+        expect(await store.listAudit({ limit: 10 })).toEqual([
+          entry(3, 'ok'),
+          entry(2, 'error'),
+          entry(1, 'ok'),
+        ]);
+        expect(await store.listAudit({ limit: 10, since: sec(2) })).toEqual([
+          entry(3, 'ok'),
+          entry(2, 'error'),
+        ]);
+        expect(await store.listAudit({ limit: 1 })).toEqual([entry(3, 'ok')]);
+      });
+    });
+
+    describe('lifecycle', () => {
+      const { reopen } = options;
+      const persistence = 'keeps samples, latest, plant model and records across close and reopen';
+      if (reopen === undefined) {
+        it.skip(`${persistence} (skipped: no reopen given, the backend keeps nothing past close)`, () => {});
+      } else {
+        it(persistence, async () => {
+          const first = await makeStore();
+          await first.append(
+            batchOf([
+              [1, sec(1), 1.5],
+              [1, sec(2), 2.5, 'uncertain'],
+              [2, sec(3), 3],
+            ]),
+          );
+          await first.createAsset({ path: 'acme', level: 'enterprise', name: 'ACME' });
+          const tag = await first.createTag({ path: 'acme/t', asset: 'acme', name: 't' });
+          await first.appendEvents(events());
+          await first.appendDeadLetters([{ ts: sec(1), source: 'http', reason: 'bad', payload: '{}' }]);
+          await first.createToken(token('t1', 'a'.repeat(64), sec(1)));
+          await first.appendAudit({ ts: sec(1), principal: 'p', operation: 'o', input: '{}', outcome: 'ok' });
+          await first[Symbol.asyncDispose]();
+
+          await using again = await reopen(first);
+          expect(await again.readRaw({ tagId: 1, from: T0, to: sec(10), limit: 10 })).toEqual([
+            stored(1, sec(1), 1.5),
+            stored(1, sec(2), 2.5, 'uncertain'),
+          ]);
+          expect(byTag(await again.latest())).toEqual([
+            stored(1, sec(2), 2.5, 'uncertain'),
+            stored(2, sec(3), 3),
+          ]);
+          expect(await again.getAsset('acme')).toEqual({ path: 'acme', level: 'enterprise', name: 'ACME' });
+          expect(await again.listTags()).toEqual([tag]);
+          const next = await again.createTag({ path: 'acme/u', asset: 'acme', name: 'u' });
+          expect(next.id).not.toBe(tag.id);
+          expect(await again.listEvents({ from: T0, to: sec(60), limit: 100 })).toEqual(
+            [...events()].reverse(),
+          );
+          expect(await again.countDeadLetters()).toBe(1);
+          expect(await again.findTokenByHash('a'.repeat(64))).toEqual(token('t1', 'a'.repeat(64), sec(1)));
+          expect(await again.listAudit({ limit: 10 })).toHaveLength(1);
+          // Latest keeps working on top of what was loaded.
+          await again.append(
+            batchOf([
+              [1, sec(0), 0],
+              [2, sec(4), 4],
+            ]),
+          );
+          expect(byTag(await again.latest())).toEqual([
+            stored(1, sec(2), 2.5, 'uncertain'),
+            stored(2, sec(4), 4),
+          ]);
+        });
+      }
+
+      it('refuses work once disposed, with an operational error', async () => {
+        const store = await makeStore();
+        await store[Symbol.asyncDispose]();
+        await expect(store.readRaw({ tagId: 1, from: T0, to: sec(1), limit: 1 })).rejects.toBeInstanceOf(
+          OperationalError,
+        );
+        await expect(store.append(batchOf([[1, sec(1), 1]]))).rejects.toBeInstanceOf(OperationalError);
+        await expect(store.latest()).rejects.toBeInstanceOf(OperationalError);
+      });
+    });
+  });
+}

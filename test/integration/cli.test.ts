@@ -1,0 +1,111 @@
+/** The `gemba` command line, run as a real process against a data directory. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/platform.js';
+
+const run = promisify(execFile);
+const dir = tempDir('gemba-cli-');
+const press = 'acme/plant1/stamping/line1/press1';
+
+async function gemba(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      env: { ...process.env, GEMBA_LOG_LEVEL: 'warn' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  const levels: Array<[string, string]> = [
+    ['acme', 'enterprise'],
+    ['acme/plant1', 'site'],
+    ['acme/plant1/stamping', 'area'],
+    ['acme/plant1/stamping/line1', 'line'],
+    [press, 'equipment'],
+  ];
+  for (const [path, level] of levels) {
+    const r = await gemba(
+      'assets',
+      'create',
+      '--path',
+      path,
+      '--level',
+      level,
+      '--name',
+      path,
+      '--data',
+      dir.path,
+    );
+    expect(r.stderr).toBe('');
+  }
+  const t = await gemba(
+    'tags',
+    'create',
+    '--asset',
+    press,
+    '--name',
+    'oil_temp',
+    '--unit',
+    'degC',
+    '--spec',
+    '{"lsl":30,"usl":60}',
+    '--data',
+    dir.path,
+  );
+  expect(JSON.parse(t.stdout).tag.path).toBe(`${press}/oil_temp`);
+}, 60_000);
+afterAll(() => dir[Symbol.dispose]());
+
+describe('gemba', () => {
+  it('lists the operations of the registry', async () => {
+    const r = await gemba('ops');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/samples write\s+operator\s+POST \/api\/v1\/samples/);
+    expect(r.stdout).toMatch(/assets list\s+viewer\s+GET \/api\/v1\/assets/);
+  });
+
+  it('imports a CSV file, reporting bad rows by line number and storing the rest', async () => {
+    const r = await gemba('import', 'csv', 'test/fixtures/csv/bad-rows.csv', '--data', dir.path);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/line 3:/);
+    expect(r.stderr).toMatch(/line 4:/);
+    expect(r.stderr).toMatch(/line 5:/);
+    expect(r.stderr).toMatch(/stored 3 samples/);
+    const q = await gemba(
+      'query',
+      `${press}/oil_temp`,
+      '--from',
+      '1767600000000',
+      '--to',
+      '1767600010000',
+      '--raw',
+      '--format',
+      'csv',
+      '--data',
+      dir.path,
+    );
+    expect(q.stdout.trim().split('\n')).toEqual([
+      'ts,value,quality',
+      '2026-01-05T08:00:00.000Z,45,good',
+      '2026-01-05T08:00:04.000Z,45.2,good',
+      '2026-01-05T08:00:08.000Z,45.6,good',
+    ]);
+  }, 30_000);
+
+  it('explains a wrong flag and exits with 2', async () => {
+    const r = await gemba('tags', 'list', '--undr', 'acme', '--data', dir.path);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/has no --undr; its flags: --under/);
+  });
+
+  it('says how to reach a server when none runs, and exits with 3', async () => {
+    const r = await gemba('tags', 'list', '--url', 'http://127.0.0.1:9', '--token', 'x');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/is `gemba start` running/);
+  });
+});

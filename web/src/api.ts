@@ -1,0 +1,127 @@
+/** Typed client for the Gemba HTTP API: bearer auth, JSON error bodies, responses validated on arrival. */
+import type * as z from 'zod/mini';
+import {
+  AssetsResponse,
+  BucketsResponse,
+  ErrorBody,
+  SamplesResponse,
+  TagsResponse,
+  type Asset,
+  type Sample,
+  type Tag,
+} from './model.js';
+
+/** An API call that did not succeed; `status` is 0 when the server could not be reached. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ApiClientOptions {
+  /** Origin of the API; empty for the page's own origin. */
+  readonly baseUrl?: string;
+  readonly token: () => string | undefined;
+  /** Called once per 401 before the call rejects, so the page can ask for a new token. */
+  readonly onUnauthorized: (error: ApiError) => void;
+}
+
+export interface BucketQuery {
+  readonly tag: string;
+  readonly from: number;
+  readonly to: number;
+  readonly buckets: number;
+}
+
+export class ApiClient {
+  readonly #options: ApiClientOptions;
+
+  constructor(options: ApiClientOptions) {
+    this.#options = options;
+  }
+
+  async assets(signal?: AbortSignal): Promise<Asset[]> {
+    return (await this.#get('/api/v1/assets', {}, AssetsResponse, signal)).assets;
+  }
+
+  async tags(signal?: AbortSignal): Promise<Tag[]> {
+    return (await this.#get('/api/v1/tags', {}, TagsResponse, signal)).tags;
+  }
+
+  /** The newest sample of every tag at or below an asset. */
+  async latest(under: string, signal?: AbortSignal): Promise<Sample[]> {
+    return (await this.#get('/api/v1/samples/latest', { under }, SamplesResponse, signal)).samples;
+  }
+
+  async buckets(query: BucketQuery, signal?: AbortSignal): Promise<BucketsResponse> {
+    const { tag, from, to, buckets } = query;
+    return this.#get('/api/v1/samples/buckets', { tag, from, to, buckets }, BucketsResponse, signal);
+  }
+
+  async #get<S extends z.ZodMiniType>(
+    path: string,
+    params: Readonly<Record<string, string | number>>,
+    schema: S,
+    signal: AbortSignal | undefined,
+  ): Promise<z.infer<S>> {
+    const url = new URL(path, this.#options.baseUrl || window.location.origin);
+    for (const [key, value] of Object.entries(params)) url.searchParams.set(key, String(value));
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const token = this.#options.token();
+    if (token) headers['Authorization'] = `Bearer ${token}`;
+
+    let response: Response;
+    try {
+      response = await fetch(url, { headers, ...(signal ? { signal } : {}) });
+    } catch (cause) {
+      if (signal?.aborted) throw cause;
+      throw new ApiError(0, 'unreachable', `Cannot reach the Gemba server (${errorMessage(cause)})`);
+    }
+
+    const body = await readJson(response);
+    if (!response.ok) {
+      const parsed = ErrorBody.safeParse(body);
+      const error = parsed.success
+        ? new ApiError(response.status, parsed.data.error.code, parsed.data.error.message)
+        : new ApiError(
+            response.status,
+            `http_${response.status}`,
+            `${response.status} ${response.statusText}`,
+          );
+      if (response.status === 401) this.#options.onUnauthorized(error);
+      throw error;
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'unexpected shape';
+      throw new ApiError(response.status, 'bad_response', `Unexpected response from ${path} — ${where}`);
+    }
+    return parsed.data;
+  }
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // A proxy's HTML error page, for instance; the status line then says what went wrong.
+    return undefined;
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** True for the rejection of a fetch we aborted ourselves. */
+export function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}

@@ -1,0 +1,302 @@
+/** Dashboard entry: wires the token, API client, live stream, plant tree, live panel and trend chart together. */
+import './style.css';
+import { ApiClient, ApiError, errorMessage, isAbort } from './api.js';
+import { h, replaceChildren } from './dom.js';
+import { LivePanel } from './live-panel.js';
+import { isUnder, type Asset, type Sample, type Tag } from './model.js';
+import {
+  askForToken,
+  clearToken,
+  readViewState,
+  storedToken,
+  takeTokenFromLocation,
+  writeViewState,
+} from './session.js';
+import { LiveStream, streamUrl, type StreamStatus } from './stream.js';
+import { TrendChart, isWindowId, type WindowId } from './trend-chart.js';
+import { buildPlantTree } from './plant-model.js';
+import { PlantTree } from './tree.js';
+
+const BANNER_MS = 20_000;
+
+class Dashboard {
+  readonly #host: HTMLElement;
+  readonly #api: ApiClient;
+  readonly #stream: LiveStream;
+  readonly #tree: PlantTree;
+  readonly #live: LivePanel;
+  readonly #chart: TrendChart;
+  readonly #status: HTMLElement;
+  readonly #breadcrumb: HTMLElement;
+  readonly #banner: HTMLElement;
+
+  #token: string | undefined;
+  #assets = new Map<string, Asset>();
+  #tags: Tag[] = [];
+  #tagsByPath = new Map<string, Tag>();
+  #selectedAsset: string | undefined;
+  #streamStatus: StreamStatus = { state: 'closed' };
+  #latestRequest: AbortController | undefined;
+  #askingForToken = false;
+  #bannerTimer: number | undefined;
+
+  constructor(host: HTMLElement) {
+    this.#host = host;
+    this.#api = new ApiClient({
+      token: () => this.#token,
+      onUnauthorized: (error) => {
+        clearToken(); // a refused token is not offered again on the next visit
+        this.#reauthenticate(error.message);
+      },
+    });
+    this.#stream = new LiveStream({
+      url: () => streamUrl(this.#token ?? ''),
+      onSamples: (samples) => this.#onSamples(samples),
+      onStatus: (status) => this.#onStreamStatus(status),
+      onServerError: (message) => this.#showBanner(`Live stream: ${message}`),
+      onReconnected: () => {
+        this.#refreshLatest();
+        this.#chart.refresh();
+      },
+    });
+    this.#tree = new PlantTree({
+      onSelectAsset: (path) => this.selectAsset(path),
+      onSelectTag: (tag) => this.selectTag(tag),
+    });
+    this.#live = new LivePanel({ onSelectTag: (tag) => this.selectTag(tag) });
+    this.#chart = new TrendChart({
+      api: this.#api,
+      onWindowChange: () => this.#saveView(),
+      onError: (message) => this.#showBanner(message),
+    });
+
+    this.#status = h('div', { class: 'conn', 'data-testid': 'connection-status', role: 'status' });
+    this.#breadcrumb = h('nav', { class: 'breadcrumb', 'aria-label': 'Selected asset' });
+    this.#breadcrumb.addEventListener('click', (event) => {
+      if (!(event.target instanceof Element)) return;
+      const path = event.target.closest<HTMLElement>('[data-asset]')?.dataset['asset'];
+      if (path) this.selectAsset(path);
+    });
+    const changeToken = h('button', { type: 'button', class: 'ghost' }, 'Change token');
+    changeToken.addEventListener('click', () => {
+      clearToken();
+      this.#reauthenticate();
+    });
+    this.#banner = h('div', { class: 'banner', role: 'alert', hidden: true });
+    this.#banner.addEventListener('click', () => (this.#banner.hidden = true));
+
+    replaceChildren(
+      host,
+      h(
+        'header',
+        { class: 'topbar' },
+        h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), 'Gemba'),
+        this.#breadcrumb,
+        h('div', { class: 'spacer' }),
+        this.#status,
+        changeToken,
+      ),
+      this.#banner,
+      h(
+        'main',
+        { class: 'layout' },
+        this.#tree.element,
+        h('div', { class: 'main-col' }, this.#chart.element, this.#live.element),
+      ),
+    );
+    this.#renderStatus();
+    window.setInterval(() => {
+      this.#live.tick();
+      if (this.#streamStatus.state === 'waiting') this.#renderStatus();
+    }, 1_000);
+  }
+
+  /** Loads the plant model with `token` and goes live. */
+  async start(token: string): Promise<void> {
+    this.#token = token;
+    this.#stream.stop();
+    let assets: Asset[];
+    let tags: Tag[];
+    try {
+      [assets, tags] = await Promise.all([this.#api.assets(), this.#api.tags()]);
+    } catch (error) {
+      // A 401 has already put the token form up, with its message; anything else is worth saying on the page.
+      if (isAbort(error) || (error instanceof ApiError && error.status === 401)) return;
+      this.#showBanner(`Could not load the plant model: ${errorMessage(error)}`);
+      this.#live.showError(errorMessage(error));
+      return;
+    }
+    this.#banner.hidden = true;
+    this.#assets = new Map(assets.map((a) => [a.path, a]));
+    this.#tags = tags;
+    this.#tagsByPath = new Map(tags.map((t) => [t.path, t]));
+    this.#tree.setData(buildPlantTree(assets, tags));
+    this.#stream.start();
+
+    const view = readViewState();
+    if (isWindowId(view.window)) this.#chart.setWindow(view.window);
+    const tag = view.tag ? this.#tagsByPath.get(view.tag) : undefined;
+    const asset = view.asset && this.#knownAsset(view.asset) ? view.asset : defaultAsset(assets, tags);
+    if (asset) this.selectAsset(asset);
+    if (tag) this.selectTag(tag);
+  }
+
+  selectAsset(path: string): void {
+    const changed = path !== this.#selectedAsset;
+    this.#selectedAsset = path;
+    const asset = this.#assets.get(path) ?? { path, level: '', name: path.slice(path.lastIndexOf('/') + 1) };
+    if (changed) {
+      this.#live.show(asset, this.#tagsUnder(path));
+      this.#live.setCharted(this.#chart.tag?.path);
+      this.#refreshLatest();
+    }
+    this.#tree.setSelection(path, this.#chart.tag?.path);
+    this.#renderBreadcrumb(path);
+    this.#updateSubscription();
+    this.#saveView();
+  }
+
+  selectTag(tag: Tag, window?: WindowId): void {
+    if (!this.#selectedAsset || !isUnder(tag.asset, this.#selectedAsset)) this.selectAsset(tag.asset);
+    this.#chart.show(tag, window);
+    this.#live.setCharted(tag.path);
+    this.#tree.setSelection(this.#selectedAsset, tag.path);
+    this.#updateSubscription();
+    this.#saveView();
+  }
+
+  #knownAsset(path: string): boolean {
+    return this.#assets.has(path) || this.#tags.some((t) => isUnder(t.asset, path));
+  }
+
+  #tagsUnder(path: string): Tag[] {
+    return this.#tags.filter((t) => isUnder(t.asset, path));
+  }
+
+  #refreshLatest(): void {
+    const under = this.#selectedAsset;
+    if (!under) return;
+    this.#latestRequest?.abort();
+    const controller = new AbortController();
+    this.#latestRequest = controller;
+    this.#api.latest(under, controller.signal).then(
+      (samples) => {
+        if (!controller.signal.aborted && under === this.#selectedAsset) this.#live.update(samples);
+      },
+      (error: unknown) => {
+        if (isAbort(error) || controller.signal.aborted) return;
+        this.#live.showError(`Could not load live values: ${errorMessage(error)}`);
+      },
+    );
+  }
+
+  /** One subscription covers the live panel and the charted tag, which may lie outside the selected asset. */
+  #updateSubscription(): void {
+    const under = this.#selectedAsset;
+    const charted = this.#chart.tag?.path;
+    if (!under) return;
+    if (!charted || isUnder(charted, under)) this.#stream.subscribe({ under });
+    else this.#stream.subscribe({ tags: [...this.#tagsUnder(under).map((t) => t.path), charted] });
+  }
+
+  #onSamples(samples: readonly Sample[]): void {
+    this.#live.update(samples);
+    this.#chart.appendLive(samples);
+  }
+
+  #onStreamStatus(status: StreamStatus): void {
+    this.#streamStatus = status;
+    this.#renderStatus();
+    if (status.state === 'unauthorized') {
+      clearToken();
+      this.#reauthenticate(status.message);
+    }
+  }
+
+  #renderStatus(): void {
+    const status = this.#streamStatus;
+    let text: string;
+    switch (status.state) {
+      case 'open':
+        text = 'Live';
+        break;
+      case 'connecting':
+        text = status.attempt > 1 ? `Reconnecting (attempt ${status.attempt})…` : 'Connecting…';
+        break;
+      case 'waiting': {
+        const seconds = Math.max(0, Math.ceil((status.retryAt - Date.now()) / 1_000));
+        text = `Disconnected · retry in ${seconds} s`;
+        break;
+      }
+      case 'unauthorized':
+        text = 'Not signed in';
+        break;
+      case 'closed':
+        text = 'Offline';
+        break;
+    }
+    this.#status.dataset['state'] = status.state;
+    this.#status.title = status.state === 'open' ? 'Receiving live samples over the WebSocket' : text;
+    replaceChildren(this.#status, h('span', { class: 'dot', 'aria-hidden': 'true' }), text);
+  }
+
+  #renderBreadcrumb(path: string): void {
+    const segments = path.split('/');
+    const parts: (HTMLElement | string)[] = [];
+    segments.forEach((_, i) => {
+      const p = segments.slice(0, i + 1).join('/');
+      const name = this.#assets.get(p)?.name ?? segments[i] ?? p;
+      if (i > 0) parts.push(h('span', { class: 'sep', 'aria-hidden': 'true' }, '›'));
+      parts.push(
+        i === segments.length - 1
+          ? h('span', { class: 'current', title: p }, name)
+          : h('button', { type: 'button', 'data-asset': p, title: p }, name),
+      );
+    });
+    replaceChildren(this.#breadcrumb, ...parts);
+  }
+
+  #saveView(): void {
+    const tag = this.#chart.tag?.path;
+    writeViewState({
+      ...(this.#selectedAsset ? { asset: this.#selectedAsset } : {}),
+      ...(tag ? { tag, window: this.#chart.window } : {}),
+    });
+  }
+
+  #showBanner(message: string): void {
+    replaceChildren(this.#banner, h('span', {}, message), h('span', { class: 'dismiss' }, 'Dismiss'));
+    this.#banner.hidden = false;
+    window.clearTimeout(this.#bannerTimer);
+    this.#bannerTimer = window.setTimeout(() => (this.#banner.hidden = true), BANNER_MS);
+  }
+
+  /** Stops the stream and asks for a (new) token, then starts again with it. */
+  #reauthenticate(message?: string): void {
+    if (this.#askingForToken) return;
+    this.#askingForToken = true;
+    this.#stream.stop();
+    void askForToken(this.#host, message).then((token) => {
+      this.#askingForToken = false;
+      this.#selectedAsset = undefined;
+      return this.start(token);
+    });
+  }
+}
+
+/** The first line if the plant has one (a line is what an engineer watches), else the first asset with tags. */
+function defaultAsset(assets: readonly Asset[], tags: readonly Tag[]): string | undefined {
+  const sorted = [...assets].sort((a, b) => a.path.localeCompare(b.path, undefined, { numeric: true }));
+  const line = sorted.find((a) => a.level === 'line' && tags.some((t) => isUnder(t.asset, a.path)));
+  return line?.path ?? sorted[0]?.path ?? tags[0]?.asset;
+}
+
+async function main(): Promise<void> {
+  const host = document.getElementById('app');
+  if (!host) return;
+  const dashboard = new Dashboard(host);
+  const token = takeTokenFromLocation() ?? storedToken() ?? (await askForToken(host));
+  await dashboard.start(token);
+}
+
+void main();
