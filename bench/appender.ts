@@ -196,7 +196,7 @@ export async function run(args: string[]): Promise<void> {
       `${n.toLocaleString()} samples of ${TAGS} tags at 1 Hz into a fresh file under bench/.work/ (10k batches: ${Math.min(n, 2_000_000).toLocaleString()} samples).`,
       'A batch of at least one DuckDB row group (122,880 rows) is written compressed straight to the database file and only referenced in the WAL; smaller ones go through the WAL and are written again at checkpoint, hence the gap between 100k and 500k batches (the memory bus merges queued batches up to 500k).',
       'Each store append is one transaction, committed (WAL written and fsynced) before it resolves, and updates the per-tag latest in the same transaction.',
-      "The setColumnValues reference is node-api's public chunk interface (a BigInt per timestamp), one flush at the end and no durability wait per batch; the raw-copy peer is the store's own column copy with a transaction per batch and nothing else.",
+      "The setColumnValues reference is node-api's public chunk interface (a BigInt per timestamp), one flush (so one commit) for all samples at the end; the raw-copy peer is the store's own column copy with a transaction per batch and nothing else.",
     ],
   });
 }

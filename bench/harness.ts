@@ -1,6 +1,6 @@
 /** Writes one suite's results to bench/results/<suite>.json and regenerates BENCHMARKS.md from every suite. */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -25,7 +25,14 @@ export const SuiteResults = z.object({
 });
 export type SuiteResults = z.input<typeof SuiteResults>;
 
-const Machine = z.object({ cpu: z.string(), cores: z.number(), memoryGiB: z.number(), node: z.string() });
+const Machine = z.object({
+  cpu: z.string(),
+  cores: z.number(),
+  memoryGiB: z.number(),
+  node: z.string(),
+  /** 1-minute load average when the results were written: a busy machine explains a slow run. */
+  load: z.number().optional(),
+});
 const ResultFile = SuiteResults.extend({ suite: z.string(), date: z.string(), machine: Machine });
 type ResultFile = z.infer<typeof ResultFile>;
 
@@ -36,6 +43,7 @@ function machine(): z.infer<typeof Machine> {
     cores: cores.length,
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
+    load: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   };
 }
 
@@ -106,7 +114,8 @@ export function renderBenchmarks(files: readonly ResultFile[]): string {
     ];
     out.push(`## ${f.suite}`, '');
     out.push(
-      `${f.date.slice(0, 10)} · ${f.machine.cpu}, ${f.machine.cores} cores, ${f.machine.memoryGiB} GiB · Node ${f.machine.node}`,
+      `${f.date.slice(0, 10)} · ${f.machine.cpu}, ${f.machine.cores} cores, ${f.machine.memoryGiB} GiB · Node ${f.machine.node}` +
+        (f.machine.load === undefined ? '' : ` · load average ${f.machine.load}`),
       '',
     );
     out.push(`| ${header.map((h) => cell(h)).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);

@@ -34,10 +34,19 @@ async function seed(app: App): Promise<string[]> {
   return paths;
 }
 
-/** Batches of sample objects as a producer would hand them over: 1,000 tags at 1 Hz, 10 s per batch. */
-function makeBatches(paths: readonly string[], total: number, t0: number): object[][] {
-  const batches: object[][] = [];
-  for (let start = 0; start < total; start += BATCH) {
+/**
+ * Batches of sample objects as a producer would hand them over: 1,000 tags at 1 Hz, 10 s per batch.
+ * At most `poolSamples` objects are built; longer runs cycle over them (repeated timestamps cost the store nothing
+ * extra), so a sustained run does not need gigabytes of input.
+ */
+function makeBatches(
+  paths: readonly string[],
+  total: number,
+  t0: number,
+  poolSamples = 1_000_000,
+): object[][] {
+  const pool: object[][] = [];
+  for (let start = 0; start < Math.min(total, poolSamples); start += BATCH) {
     const n = Math.min(BATCH, total - start);
     const batch = new Array<object>(n);
     for (let j = 0; j < n; j++) {
@@ -48,7 +57,13 @@ function makeBatches(paths: readonly string[], total: number, t0: number): objec
         value: Math.sin(k) * 10 + 50,
       };
     }
+    pool.push(batch);
+  }
+  const batches: object[][] = [];
+  for (let done = 0, i = 0; done < total; i++) {
+    const batch = pool[i % pool.length] ?? [];
     batches.push(batch);
+    done += batch.length;
   }
   return batches;
 }
@@ -68,7 +83,7 @@ async function runConcurrent<T>(
 
 export async function run(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
-  const total = Number(args.flags['samples'] ?? 5_000_000);
+  const total = Number(args.flags['samples'] ?? 20_000_000);
   const httpTotal = Number(args.flags['httpSamples'] ?? 2_000_000);
   const work = mkdtempSync(join(tmpdir(), 'gemba-bench-ingest-'));
   try {
@@ -125,17 +140,17 @@ export async function run(argv: string[]): Promise<void> {
 
     await writeResults('ingest', {
       ours: {
-        pipeline_samples_per_s: Math.round(pipelineRate),
+        samples_per_s: Math.round(pipelineRate),
         http_samples_per_s: Math.round(httpRate),
-        pipeline_to_appender_ratio: Number((pipelineRate / appenderRate).toFixed(3)),
+        ratio_to_appender: Number((pipelineRate / appenderRate).toFixed(3)),
       },
       peers: { duckdb_chunk_appender: { samples_per_s: Math.round(appenderRate) } },
       targets: {
-        pipeline_samples_per_s: '>= 1,000,000 sustained',
+        samples_per_s: '>= 1,000,000 sustained (through the pipeline)',
         http_samples_per_s: '>= 300,000 with 10k-sample batches',
       },
       notes: [
-        `${total.toLocaleString()} samples through the pipeline (10k-sample batches, 4 producers in flight, ${TAGS} tags); each acknowledged batch is durable.`,
+        `${total.toLocaleString()} samples through the pipeline (10k-sample batches of sample objects, 4 producers in flight, ${TAGS} tags); each acknowledged batch is durable. The reference appends the same number of samples.`,
         `${httpTotal.toLocaleString()} samples over HTTP (JSON bodies of 10k samples, 4 requests in flight, loopback).`,
         "The reference is DuckDB's own chunk appender writing the same 4-column table to a fresh file, measured in the same run.",
       ],

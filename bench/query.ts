@@ -149,7 +149,7 @@ export async function run(args: string[]): Promise<void> {
     notes: [
       `${samples.toLocaleString()} samples of one 1 Hz tag (${days} days, every 1000th bad) plus 10 samples each of ${LATEST_TAGS.toLocaleString()} more tags, in one DuckDB file (bench/.work/query.duckdb).`,
       `${runs} timed runs after 2 warm-up runs; times are wall clock per call, results read into JS objects.`,
-      'The plain-SQL reference runs the same aggregation (bad samples excluded, arg_max for last) on a connection of its own to the same file, and computes latest with arg_max over the sample table; the store answers latest from its in-memory index, kept in step with a latest table.',
+      'The plain-SQL reference runs the same aggregation (bad samples excluded, arg_max for last) on a connection of its own to the same file, and computes latest with arg_max over the sample table; the store answers latest from its in-memory index (persisted through a latest log written in the transaction of each append).',
     ],
   });
 }

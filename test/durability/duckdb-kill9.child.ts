@@ -1,15 +1,13 @@
 /**
- * The process the kill -9 test kills: appends batches to a DuckDB store forever and prints
- * `acked <n>` after each append resolves, n being the samples acknowledged so far.
- * Sample k is tag k % TAGS, ts T0 + k, value k, so the test can tell exactly which samples must exist.
+ * The process the kill -9 test kills (run as `node --import tsx <this file> <db path> <tags> <t0>`): appends
+ * batches to a DuckDB store forever and prints `acked <n>` after each append resolves, n being the samples
+ * acknowledged so far. Sample k is tag k % tags, ts t0 + k, value k, so the test knows which must exist.
  */
 import { openDuckDbStore } from '../../src/adapters/storage/duckdb/duckdb.store.js';
 import { allocateBatch } from '../../src/domain/sample.js';
 
-export const TAGS = 100;
-export const T0 = Date.parse('2026-03-02T00:00:00Z');
-
-async function main(path: string): Promise<void> {
+async function main(path: string, tags: number, t0: number): Promise<void> {
+  // Never disposed: the test ends this process with SIGKILL, which is the point.
   const store = await openDuckDbStore({ path });
   let acked = 0;
   process.stdout.write('ready\n');
@@ -19,8 +17,8 @@ async function main(path: string): Promise<void> {
     const cols = allocateBatch(n);
     for (let i = 0; i < n; i++) {
       const k = acked + i;
-      cols.tagIds[i] = k % TAGS;
-      cols.ts[i] = T0 + k;
+      cols.tagIds[i] = k % tags;
+      cols.ts[i] = t0 + k;
       cols.values[i] = k;
     }
     await store.append({ length: n, ...cols });
@@ -30,5 +28,9 @@ async function main(path: string): Promise<void> {
   }
 }
 
-const path = process.argv[2];
-if (path !== undefined) await main(path);
+const [path, tags, t0] = process.argv.slice(2);
+if (path === undefined || tags === undefined || t0 === undefined) {
+  process.stderr.write('usage: duckdb-kill9.child.ts <db path> <tags> <t0>\n');
+  process.exit(2);
+}
+await main(path, Number(tags), Number(t0));

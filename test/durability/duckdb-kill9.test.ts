@@ -6,16 +6,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDuckDbStore } from '../../src/adapters/storage/duckdb/duckdb.store.js';
-import { T0, TAGS } from './duckdb-kill9.child.js';
 
 const child = fileURLToPath(new URL('./duckdb-kill9.child.ts', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const TAGS = 100;
+const T0 = Date.parse('2026-03-02T00:00:00Z');
 const root = mkdtempSync(join(tmpdir(), 'gemba-kill9-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Runs the writer, kills it with SIGKILL `afterMs` after its first acknowledgement, returns the last count it printed. */
 async function appendUntilKilled(path: string, afterMs: number): Promise<number> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, path], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, path, String(TAGS), String(T0)], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,12 +3,10 @@ import { z } from 'zod';
 import { parseTime } from '../../domain/index.js';
 
 /** A time at the edge: epoch ms, ISO-8601, "now", or "now-2h" / "-15m". */
-export const TimeArg = z
-  .union([z.number(), z.string().min(1)])
-  .meta({
-    description: 'Epoch ms, ISO-8601, "now", or relative: "now-2h", "-15m", "now-7d"',
-    example: 'now-1h',
-  });
+export const TimeArg = z.union([z.number(), z.string().min(1)]).meta({
+  description: 'Epoch ms, ISO-8601, "now", or relative: "now-2h", "-15m", "now-7d"',
+  example: 'now-1h',
+});
 
 export function resolveTime(value: string | number, now: number): number {
   return parseTime(value, now);

@@ -107,19 +107,37 @@ describe('DuckDB store specifics', () => {
     expect(await store.latest()).toEqual([]);
   });
 
-  it('keeps latest exact through a rolled back append', async () => {
-    await using store = await openDuckDbStore({ path: ':memory:' });
-    await store.append(batch([[1, 1000, 1]]));
-    // An append that fails in DuckDB (here: the samples table is gone) must leave latest as it was.
-    await store.deleteBefore(0);
-    const broken = { ...batch([[1, 5000, 5]]), ts: Float64Array.of(5000), length: 1 };
-    const writer = (store as unknown as { writer: { run(sql: string): Promise<unknown> } }).writer;
-    await writer.run('ALTER TABLE samples RENAME TO samples_moved');
-    await expect(store.append(broken)).rejects.toMatchObject({ code: 'storage_failed' });
-    await writer.run('ALTER TABLE samples_moved RENAME TO samples');
-    expect(await store.latest()).toEqual([{ tagId: 1, ts: 1000, value: 1, quality: 'good' }]);
-    await store.append(batch([[1, 3000, 3]]));
-    expect(await store.latest()).toEqual([{ tagId: 1, ts: 3000, value: 3, quality: 'good' }]);
+  it('rolls a failed append back whole, leaving samples and latest as they were', async () => {
+    const path = freshPath();
+    {
+      await using store = await openDuckDbStore({ path });
+      await store.append(batch([[1, 1000, 1]]));
+      // Make DuckDB itself fail the next append: its target table is gone (reached through a private field,
+      // the one way to break DuckDB on purpose from outside).
+      const writer = (store as unknown as { writer: { run(sql: string): Promise<unknown> } }).writer;
+      await writer.run('ALTER TABLE samples RENAME TO samples_moved');
+      await expect(
+        store.append(
+          batch([
+            [1, 5000, 5],
+            [2, 5000, 5],
+          ]),
+        ),
+      ).rejects.toMatchObject({
+        kind: 'operational',
+        code: 'storage_failed',
+      });
+      await writer.run('ALTER TABLE samples_moved RENAME TO samples');
+      expect(await store.latest()).toEqual([{ tagId: 1, ts: 1000, value: 1, quality: 'good' }]);
+      expect(await store.readRaw({ tagId: 2, from: 0, to: 1e6, limit: 10 })).toEqual([]);
+      // The store keeps working after the failure.
+      await store.append(batch([[1, 3000, 3]]));
+    }
+    await using again = await openDuckDbStore({ path });
+    expect(await again.latest()).toEqual([{ tagId: 1, ts: 3000, value: 3, quality: 'good' }]);
+    expect((await again.readRaw({ tagId: 1, from: 0, to: 1e6, limit: 10 })).map((x) => x.ts)).toEqual([
+      1000, 3000,
+    ]);
   });
 
   it('rewrites the latest log once it grows, and restores latest from it exactly, ties included', async () => {

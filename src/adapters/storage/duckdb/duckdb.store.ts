@@ -229,7 +229,8 @@ export class DuckDbStore implements PlatformStore {
   private readonly instance: DuckDBInstance;
   private readonly writer: DuckDBConnection;
   private readonly readers: readonly Reader[];
-  private readonly appenders: { samples: DuckDBAppender; latestLog: DuckDBAppender };
+  /** Replaced when a failed write leaves one unusable (see abandonTransaction). */
+  private appenders: { samples: DuckDBAppender; latestLog: DuckDBAppender };
   private readonly latestIndex: LatestIndex;
   /** Rows in latest_log; past LATEST_LOG_SLACK times the tags, the next write rewrites it. */
   private latestLogRows: number;
@@ -355,19 +356,21 @@ export class DuckDbStore implements PlatformStore {
       const values: DuckDBValue[] = ids === undefined ? [bound] : [bound, listValue(ids)];
       const types: DuckDBType[] = ids === undefined ? [BIGINT] : [BIGINT, LIST(INTEGER)];
       let deleted: number;
+      let logDeleted: number;
       try {
         await this.writer.run('BEGIN TRANSACTION');
         deleted = (await this.writer.run(`DELETE FROM samples WHERE ts < $1${filter}`, values, types))
           .rowsChanged;
         // Log rows older than `before` are superseded or belong to tags now without samples.
-        const log = await this.writer.run(`DELETE FROM latest_log WHERE ts < $1${filter}`, values, types);
-        this.latestLogRows -= log.rowsChanged;
+        logDeleted = (await this.writer.run(`DELETE FROM latest_log WHERE ts < $1${filter}`, values, types))
+          .rowsChanged;
         await this.writer.run('COMMIT');
       } catch (cause) {
         await this.abandonTransaction();
         throw cause;
       }
       this.latestIndex.deleteBefore(before, ids);
+      this.latestLogRows -= logDeleted;
       return deleted;
     });
   }
@@ -730,12 +733,20 @@ export class DuckDbStore implements PlatformStore {
 
   /** Rolls back after a failed write and drops whatever the appenders still buffer. */
   private async abandonTransaction(): Promise<void> {
-    this.appenders.samples.clear();
-    this.appenders.latestLog.clear();
     try {
       await this.writer.run('ROLLBACK');
     } catch {
       // No transaction was open (BEGIN itself failed, or DuckDB already aborted it): nothing to undo.
+    }
+    try {
+      this.appenders.samples.clear();
+      this.appenders.latestLog.clear();
+    } catch {
+      // An appender that cannot even clear is broken: replace both, so the next write starts clean.
+      this.appenders = {
+        samples: await this.writer.createAppender('samples'),
+        latestLog: await this.writer.createAppender('latest_log'),
+      };
     }
   }
 }
