@@ -112,11 +112,8 @@ export async function openClient(args: ParsedArgs, env: NodeJS.ProcessEnv): Prom
         clock: { now: () => Date.now() },
       });
     } catch (error) {
-      throw new OperationalError(
-        'unavailable',
-        `cannot open the data directory ${dataDir}; if a Gemba server is using it, talk to the server instead (--url)`,
-        { cause: error },
-      );
+      if (error instanceof UserError) throw error;
+      throw new OperationalError('unavailable', `cannot open the data directory ${dataDir}`, { cause: error });
     }
     const { app } = core;
     return {

@@ -56,24 +56,36 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
   };
 }
 
-/** Creates enterprise → site → area → line → equipment and one tag per name on the equipment. */
-export async function seedLine(p: TestPlatform, tagNames: readonly string[] = ['oil_temp']): Promise<string> {
-  const levels = [
-    ['acme', 'enterprise'],
-    ['acme/plant1', 'site'],
-    ['acme/plant1/stamping', 'area'],
-    ['acme/plant1/stamping/line1', 'line'],
-    ['acme/plant1/stamping/line1/press3', 'equipment'],
-  ] as const;
-  for (const [path, level] of levels) {
-    const r = await p.api('/assets', { body: { path, level, name: path.split('/').pop() } });
+/** The ISA-95 chain down to press 3 of line 1, parents first. */
+export const PRESS3 = 'acme/plant1/stamping/line1/press3';
+export const PRESS3_CHAIN: ReadonlyArray<readonly [path: string, level: string]> = [
+  ['acme', 'enterprise'],
+  ['acme/plant1', 'site'],
+  ['acme/plant1/stamping', 'area'],
+  ['acme/plant1/stamping/line1', 'line'],
+  [PRESS3, 'equipment'],
+];
+
+/** Creates the chain to press 3 and the given tags on it, through any POST-like function. */
+export async function seedPress3(
+  post: (path: string, body: unknown) => Promise<{ status: number; body?: unknown }>,
+  tags: ReadonlyArray<Record<string, unknown> & { name: string }>,
+): Promise<string> {
+  for (const [path, level] of PRESS3_CHAIN) {
+    const r = await post('/assets', { path, level, name: path.split('/').pop() });
     if (r.status !== 200) throw new Error(`seed asset ${path}: ${JSON.stringify(r.body)}`);
   }
-  for (const name of tagNames) {
-    const r = await p.api('/tags', {
-      body: { asset: 'acme/plant1/stamping/line1/press3', name, unit: 'degC', spec: { lsl: 20, usl: 80 } },
-    });
-    if (r.status !== 200) throw new Error(`seed tag ${name}: ${JSON.stringify(r.body)}`);
+  for (const tag of tags) {
+    const r = await post('/tags', { asset: PRESS3, ...tag });
+    if (r.status !== 200) throw new Error(`seed tag ${tag.name}: ${JSON.stringify(r.body)}`);
   }
-  return 'acme/plant1/stamping/line1/press3';
+  return PRESS3;
+}
+
+/** Press 3 with degC tags limited to 20..80 on a test platform. */
+export function seedLine(p: TestPlatform, tagNames: readonly string[] = ['oil_temp']): Promise<string> {
+  return seedPress3(
+    (path, body) => p.api(path, { body }),
+    tagNames.map((name) => ({ name, unit: 'degC', spec: { lsl: 20, usl: 80 } })),
+  );
 }

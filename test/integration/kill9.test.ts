@@ -8,9 +8,7 @@ import { once } from 'node:events';
 import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { openDuckDbStore } from '../../src/adapters/storage/duckdb/duckdb.store.js';
-import { tempDir } from '../helpers/platform.js';
-
-const press = 'acme/plant1/stamping/line1/press3';
+import { PRESS3 as press, seedPress3, tempDir } from '../helpers/platform.js';
 
 async function startServer(
   dataDir: string,
@@ -44,17 +42,13 @@ describe('kill -9', () => {
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-    for (const [path, level] of [
-      ['acme', 'enterprise'],
-      ['acme/plant1', 'site'],
-      ['acme/plant1/stamping', 'area'],
-      ['acme/plant1/stamping/line1', 'line'],
-      [press, 'equipment'],
-    ]) {
-      expect((await api('/assets', { path, level, name: path })).status).toBe(200);
-    }
-    expect((await api('/tags', { asset: press, name: 'http_tag' })).status).toBe(200);
-    expect((await api('/tags', { asset: press, name: 'mqtt_tag' })).status).toBe(200);
+    await seedPress3(
+      async (path, body) => {
+        const r = await api(path, body);
+        return { status: r.status, body: await r.json() };
+      },
+      [{ name: 'http_tag' }, { name: 'mqtt_tag' }],
+    );
 
     // HTTP: batches of 2,000; each 200 response acknowledges its batch.
     const ackedHttp: number[] = [];
@@ -100,6 +94,12 @@ describe('kill -9', () => {
         await Promise.race([Promise.all(burst), new Promise((r) => setTimeout(r, 2000))]);
       }
     })();
+
+    // While the server runs, its data directory is locked to it, and a second opener is told who holds it.
+    await expect(openDuckDbStore({ path: `${dir.path}/gemba.duckdb` })).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(new RegExp(`in use by another process \\(PID ${child.pid}`)),
+    });
 
     await new Promise((r) => setTimeout(r, 1500));
     child.kill('SIGKILL');

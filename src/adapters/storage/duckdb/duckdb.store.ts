@@ -147,6 +147,15 @@ export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<Duck
     for (const connection of opened.connections) connection.closeSync();
     opened.instance?.closeSync();
     openPaths.delete(path);
+    // DuckDB allows one writing process per file; say so plainly, naming the process that holds it.
+    const held = /Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(String(cause));
+    if (held) {
+      throw new UserError(
+        'conflict',
+        `${path} is in use by another process (PID ${held[2]}, ${held[1]}): stop it, or talk to it over HTTP (--url) instead of opening the data directory`,
+        { cause },
+      );
+    }
     throw storageError(`opening the DuckDB store at ${path}`, cause);
   }
 }
