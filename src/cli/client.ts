@@ -113,7 +113,9 @@ export async function openClient(args: ParsedArgs, env: NodeJS.ProcessEnv): Prom
       });
     } catch (error) {
       if (error instanceof UserError) throw error;
-      throw new OperationalError('unavailable', `cannot open the data directory ${dataDir}`, { cause: error });
+      throw new OperationalError('unavailable', `cannot open the data directory ${dataDir}`, {
+        cause: error,
+      });
     }
     const { app } = core;
     return {
