@@ -1,6 +1,7 @@
 /** The plant model: pure types, zod schemas, errors and ports. */
 export * from './asset.js';
 export * from './audit.js';
+export * from './connection.js';
 export * from './dead-letter.js';
 export * from './errors.js';
 export * from './event.js';

@@ -1,6 +1,7 @@
 /** Ports: the small capability interfaces adapters implement (STYLE.md §2). Depend on the narrowest one. */
 import type { Asset } from './asset.js';
 import type { AuditEntry } from './audit.js';
+import type { ConnectionConfig, ConnectionStatus } from './connection.js';
 import type { DeadLetter } from './dead-letter.js';
 import type { PlantEvent, EventKind } from './event.js';
 import type { Bucket, Sample, SampleBatch } from './sample.js';
@@ -129,4 +130,53 @@ export interface SampleBus extends AsyncDisposable {
   onStored(listener: BatchListener): () => void;
   /** Samples queued and not yet stored. */
   readonly pending: number;
+}
+
+/** What an ingest call did with its items. */
+export interface IngestOutcome {
+  /** Items stored durably. */
+  accepted: number;
+  /** Items rejected and dead-lettered. */
+  rejected: number;
+  /** The first rejections, with the item's index in the input and the reason. */
+  errors: Array<{ index: number; reason: string }>;
+}
+
+/**
+ * Where connectors (ingest adapters) deliver what they receive. Each call resolves only once its items are
+ * durable (or durably dead-lettered): a connector acknowledges to its peer (MQTT PUBACK, …) only then.
+ */
+export interface IngestSink {
+  /** Items shaped like `SampleInput`, each validated on its own; bad ones are dead-lettered. */
+  writeSamples(items: readonly unknown[], source: string): Promise<IngestOutcome>;
+  /** Items shaped like `EventInput`. */
+  writeEvents(items: readonly unknown[], source: string): Promise<IngestOutcome>;
+  /** Keeps input that could not even be decoded, with the reason. */
+  deadLetter(source: string, reason: string, payload: unknown): Promise<void>;
+  hasTag(path: string): boolean;
+  /**
+   * Creates the tag, and any missing assets above it (levels follow ISA-95 by depth, the last asset segment
+   * being equipment). Resolves false when it already existed.
+   */
+  registerTag(tag: TagInput): Promise<boolean>;
+}
+
+/** A running connection to a plant system. */
+export interface Connector extends AsyncDisposable {
+  readonly id: string;
+  status(): ConnectionStatus;
+}
+
+/** Builds a connector for one configuration; it connects in the background and reconnects by itself. */
+export type ConnectorFactory<C extends ConnectionConfig = ConnectionConfig> = (
+  config: C,
+  deps: ConnectorDeps,
+) => Promise<Connector>;
+
+export interface ConnectorDeps {
+  readonly sink: IngestSink;
+  readonly clock: Clock;
+  /** A folder of this connection's own inside the data directory (OPC UA PKI, …). */
+  readonly stateDir: string;
+  readonly log: (level: 'info' | 'warn' | 'error', message: string, error?: unknown) => void;
 }

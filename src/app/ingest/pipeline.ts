@@ -10,6 +10,7 @@ import {
   type DeadLetterStore,
   EventInput,
   type EventStore,
+  type IngestOutcome,
   type PlantEvent,
   type SampleBatch,
   type SampleBus,
@@ -19,14 +20,8 @@ import {
 import type { TagDirectory } from '../tag-directory.js';
 import { type NormalisedSample, normaliseSample } from './sample-validation.js';
 
-export interface IngestResult {
-  /** Samples (or events) stored durably. */
-  accepted: number;
-  /** Items rejected and dead-lettered. */
-  rejected: number;
-  /** The first rejections, with the item's index in the input and the reason. */
-  errors: Array<{ index: number; reason: string }>;
-}
+/** What an ingest call did with its items (the domain's `IngestOutcome`). */
+export type IngestResult = IngestOutcome;
 
 /** How many rejection reasons a result carries; all are dead-lettered. */
 const MAX_REPORTED_ERRORS = 100;
