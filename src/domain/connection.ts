@@ -183,13 +183,13 @@ function globToRegExp(pattern: string): RegExp {
   const body = pattern
     .split('/')
     .map((level) =>
-      level === '**' ? '\u0000' : level.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'),
+      level === '**' ? '\uE000' : level.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'),
     )
     .join('/')
     // "a/**/b" also matches "a/b"; a trailing "/**" matches the level itself and everything below.
-    .replace(/\/\u0000\//g, '(?:/.+)?/')
-    .replace(/^\u0000\//, '(?:.+/)?')
-    .replace(/\/\u0000$/, '(?:/.+)?')
-    .replace(/\u0000/g, '.+');
+    .replace(/\/\uE000\//g, '(?:/.+)?/')
+    .replace(/^\uE000\//, '(?:.+/)?')
+    .replace(/\/\uE000$/, '(?:/.+)?')
+    .replace(/\uE000/g, '.+');
   return new RegExp(`^${body}$`);
 }
