@@ -11,6 +11,13 @@ import {
   revokeToken,
 } from './operations/admin.js';
 import { createAsset, listAssets } from './operations/assets.js';
+import {
+  addConnection,
+  browseConnection,
+  listConnections,
+  removeConnection,
+  testConnection,
+} from './operations/connections.js';
 import { createEvents, listEvents } from './operations/events.js';
 import {
   applyRetention,
@@ -41,6 +48,11 @@ export const OPERATIONS: readonly Operation[] = [
   listTokens,
   revokeToken,
   listAudit,
+  listConnections,
+  addConnection,
+  removeConnection,
+  testConnection,
+  browseConnection,
 ];
 
 /** Turns zod issues into one readable line per field. */

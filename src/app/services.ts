@@ -1,6 +1,7 @@
 /** What operations work with: the store's ports, the ingest pipeline, the tag index, tokens and the clock. */
 import type { Clock, PlatformStore } from '../domain/index.js';
 import type { TokenService } from './auth.js';
+import type { ConnectionManager } from './connections.js';
 import type { IngestPipeline } from './ingest/pipeline.js';
 import type { TagDirectory } from './tag-directory.js';
 
@@ -10,4 +11,5 @@ export interface AppServices {
   readonly tags: TagDirectory;
   readonly tokens: TokenService;
   readonly clock: Clock;
+  readonly connections: ConnectionManager;
 }

@@ -102,6 +102,15 @@ export interface AuditLog {
   listAudit(query: { limit: number; since?: number }): Promise<AuditEntry[]>;
 }
 
+/** Connections added at run time (those of the config file are not stored). */
+export interface ConnectionRepository {
+  listConnections(): Promise<ConnectionConfig[]>;
+  /** Throws UserError already_exists when the id is taken. */
+  createConnection(config: ConnectionConfig): Promise<void>;
+  /** Resolves false when there was no such connection. */
+  deleteConnection(id: string): Promise<boolean>;
+}
+
 /** Everything one storage backend provides; every backend passes `describeSampleStore`. */
 export interface PlatformStore
   extends
@@ -114,6 +123,7 @@ export interface PlatformStore
     DeadLetterStore,
     ApiTokenRepository,
     AuditLog,
+    ConnectionRepository,
     AsyncDisposable {}
 
 /** A stored batch, as the bus hands it to live subscribers. */
@@ -126,7 +136,7 @@ export interface SampleBus extends AsyncDisposable {
    * Rejects with OperationalError when the store fails or the bus is closed.
    */
   publish(batch: SampleBatch): Promise<void>;
-  /** Called with each batch after it is stored. Returns an unsubscribe function. */
+  /** Called with each published batch (not merged, source kept) after it is stored. Returns an unsubscribe function. */
   onStored(listener: BatchListener): () => void;
   /** Samples queued and not yet stored. */
   readonly pending: number;
@@ -179,4 +189,24 @@ export interface ConnectorDeps {
   /** A folder of this connection's own inside the data directory (OPC UA PKI, …). */
   readonly stateDir: string;
   readonly log: (level: 'info' | 'warn' | 'error', message: string, error?: unknown) => void;
+}
+
+/** What a connection test found. */
+export interface ProbeResult {
+  readonly ok: boolean;
+  readonly message: string;
+  readonly durationMs: number;
+}
+
+/** Everything Gemba can do with one kind of connection. */
+export interface ConnectorKit<C extends ConnectionConfig = ConnectionConfig> {
+  readonly create: ConnectorFactory<C>;
+  /** Connects, without subscribing or publishing anything, and says whether that worked and why not. */
+  readonly probe: (config: C, deps: ConnectorDeps) => Promise<ProbeResult>;
+  /** What the peer offers to connect to (the OPC UA address space); absent where there is nothing to browse. */
+  readonly browse?: (
+    config: C,
+    deps: ConnectorDeps,
+    options: { nodeId?: string; depth?: number },
+  ) => Promise<unknown>;
 }

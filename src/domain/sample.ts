@@ -38,6 +38,8 @@ export interface SampleBatch {
   readonly values: Float64Array;
   /** QUALITY_CODE values. */
   readonly quality: Uint8Array;
+  /** The entry point it came through ("http", "mqtt", "mqtt:line1-broker", …), for live listeners. */
+  readonly source?: string;
 }
 
 export function qualityFromCode(code: number): Quality {

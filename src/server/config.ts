@@ -3,8 +3,9 @@
  * `process.env` merged with its flags. Each field names its environment variable; secrets also take `<VAR>_FILE`.
  */
 import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { UserError } from '../domain/index.js';
+import { ConnectionConfig, UserError } from '../domain/index.js';
 import { describeIssues } from '../app/registry.js';
 
 const bool = z
@@ -38,13 +39,25 @@ const EnvSchema = z.object({
     .string()
     .regex(/^gmb_[A-Za-z0-9_-]{32,}$/)
     .optional(),
+  /** YAML (or JSON) file with the `connections:` list; see README "Connecting plant systems". */
+  GEMBA_CONFIG_FILE: z.string().min(1).optional(),
+  /** How often the embedded broker re-publishes each changed tag's latest value on its UNS topic. */
+  GEMBA_UNS_REPUBLISH_INTERVAL_MS: int(0, 3_600_000).default(1000),
   GEMBA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export interface GembaConfig {
   readonly dataDir: string;
   readonly http: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number };
-  readonly mqtt: { readonly enabled: boolean; readonly host: string; readonly port: number };
+  readonly mqtt: {
+    readonly enabled: boolean;
+    readonly host: string;
+    readonly port: number;
+    /** 0 turns re-publishing off. */
+    readonly republishIntervalMs: number;
+  };
+  /** Connections from the config file. */
+  readonly connections: readonly ConnectionConfig[];
   readonly demo: {
     readonly enabled: boolean;
     readonly seed: number;
@@ -82,7 +95,14 @@ export function loadConfig(
   return {
     dataDir: e.GEMBA_DATA_DIR,
     http: { host: e.GEMBA_HOST, port: e.GEMBA_PORT, bodyLimitBytes: e.GEMBA_HTTP_BODY_LIMIT_BYTES },
-    mqtt: { enabled: e.GEMBA_MQTT_ENABLED, host: e.GEMBA_HOST, port: e.GEMBA_MQTT_PORT },
+    mqtt: {
+      enabled: e.GEMBA_MQTT_ENABLED,
+      host: e.GEMBA_HOST,
+      port: e.GEMBA_MQTT_PORT,
+      republishIntervalMs: e.GEMBA_UNS_REPUBLISH_INTERVAL_MS,
+    },
+    connections:
+      e.GEMBA_CONFIG_FILE === undefined ? [] : loadConfigFile(e.GEMBA_CONFIG_FILE, readFile).connections,
     demo: {
       enabled: e.GEMBA_DEMO,
       seed: e.GEMBA_DEMO_SEED,
@@ -97,4 +117,32 @@ export function loadConfig(
     adminToken: e.GEMBA_ADMIN_TOKEN,
     logLevel: e.GEMBA_LOG_LEVEL,
   };
+}
+
+/** The config file: connections today; unknown keys are refused so a typo does not pass silently. */
+const ConfigFile = z.strictObject({ connections: z.array(ConnectionConfig).default([]) });
+
+export function loadConfigFile(path: string, readFile: (path: string) => string): z.infer<typeof ConfigFile> {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (error) {
+    throw new UserError('invalid_input', `cannot read the config file ${path}`, { cause: error });
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text) ?? {};
+  } catch (error) {
+    throw new UserError(
+      'invalid_input',
+      `config file ${path} is not valid YAML: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const parsed = ConfigFile.safeParse(doc);
+  if (!parsed.success)
+    throw new UserError('invalid_input', `config file ${path}: ${describeIssues(parsed.error)}`);
+  return parsed.data;
 }

@@ -12,8 +12,21 @@ import { TagDirectory } from '../app/tag-directory.js';
 import { MemoryBus } from '../adapters/bus/memory/memory.bus.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../adapters/broker/aedes/embedded.broker.js';
 import { decodeUnsMessage } from '../adapters/ingest/mqtt/uns.js';
+import { startUnsRepublisher } from '../adapters/broker/aedes/uns.republisher.js';
 import { openDuckDbStore } from '../adapters/storage/duckdb/duckdb.store.js';
-import type { Clock, Principal } from '../domain/index.js';
+import {
+  type Clock,
+  type ConnectionConfig,
+  type ConnectionKind,
+  type ConnectorKit,
+  type IngestSink,
+  type Principal,
+  UnexpectedError,
+} from '../domain/index.js';
+import { ConnectionManager } from '../app/connections.js';
+import { createIngestSink } from '../app/ingest/sink.js';
+import { createLog, type Log } from './log.js';
+import { CONNECTOR_KITS } from './connectors.js';
 import type { GembaConfig } from './config.js';
 import { startDemoPlant } from './demo.js';
 import { type HttpServer, startHttpServer } from './http.js';
@@ -78,12 +91,17 @@ export interface Core extends AsyncDisposable {
   readonly app: App;
   readonly tokens: TokenService;
   readonly bus: MemoryBus;
+  readonly connections: ConnectionManager;
 }
 
 export async function openCore(options: {
   readonly dataDir: string;
   readonly ingest: GembaConfig['ingest'];
   readonly clock: Clock;
+  /** Connector kits by kind; none in the CLI's local mode, where connections are not run. */
+  readonly kits?: Partial<Record<ConnectionKind, ConnectorKit>>;
+  readonly fileConnections?: readonly ConnectionConfig[];
+  readonly log?: Log;
 }): Promise<Core> {
   const { clock } = options;
   mkdirSync(options.dataDir, { recursive: true });
@@ -107,9 +125,33 @@ export async function openCore(options: {
       newId: () => crypto.randomUUID(),
     });
     const tokens = new TokenService(store, clock);
-    const app = new App({ store, ingest, tags, tokens, clock });
+    const log = options.log ?? createLog('info');
+    // The sink needs the app, and the app needs the connection manager: it is filled in right after.
+    const late: { sink?: IngestSink } = {};
+    const connections = stack.use(
+      new ConnectionManager({
+        kits: options.kits ?? {},
+        repository: store,
+        fileConnections: options.fileConnections ?? [],
+        clock,
+        depsFor: (id) => {
+          const { sink } = late;
+          if (!sink) throw new UnexpectedError('connections started before the ingest sink exists');
+          const stateDir = join(options.dataDir, 'connections', id);
+          mkdirSync(stateDir, { recursive: true });
+          return {
+            sink,
+            clock,
+            stateDir,
+            log: (level, message, error) => log(level, `[${id}] ${message}`, error),
+          };
+        },
+      }),
+    );
+    const app = new App({ store, ingest, tags, tokens, clock, connections });
+    late.sink = createIngestSink(app, SYSTEM_PRINCIPAL);
     const moved = stack.move();
-    return { app, tokens, bus, [Symbol.asyncDispose]: () => moved.disposeAsync() };
+    return { app, tokens, bus, connections, [Symbol.asyncDispose]: () => moved.disposeAsync() };
   } catch (error) {
     await stack.disposeAsync();
     throw error;
@@ -121,7 +163,17 @@ export async function createPlatform(config: GembaConfig, clock: Clock = systemC
   const dataDir = resolve(config.dataDir);
   const stack = new DisposableStack();
   try {
-    const { app, tokens, bus } = stack.use(await openCore({ dataDir, ingest: config.ingest, clock }));
+    const log = createLog(config.logLevel);
+    const { app, tokens, bus, connections } = stack.use(
+      await openCore({
+        dataDir,
+        ingest: config.ingest,
+        clock,
+        kits: CONNECTOR_KITS,
+        fileConnections: config.connections,
+        log,
+      }),
+    );
     const adminToken = await bootstrapAdmin({ ...config, dataDir }, tokens, app);
 
     let broker: EmbeddedBroker | undefined;
@@ -131,8 +183,21 @@ export async function createPlatform(config: GembaConfig, clock: Clock = systemC
           host: config.mqtt.host,
           port: config.mqtt.port,
           onPublish: (topic, payload) => ingestUnsMessage(app, topic, payload, clock.now()),
+          onError: (error) => log('warn', 'embedded MQTT broker', error),
         }),
       );
+      if (config.mqtt.republishIntervalMs > 0) {
+        const hub = broker;
+        stack.use(
+          startUnsRepublisher({
+            bus,
+            publish: (topic, payload) => hub.publish(topic, payload, { retain: true }),
+            tagPath: (id) => app.services.tags.byId(id)?.path,
+            intervalMs: config.mqtt.republishIntervalMs,
+            onError: (error) => log('warn', 'UNS re-publishing', error),
+          }),
+        );
+      }
     }
 
     const http: HttpServer = stack.use(
@@ -164,6 +229,9 @@ export async function createPlatform(config: GembaConfig, clock: Clock = systemC
       );
     }
 
+    // Connectors connect in the background; one that cannot start shows as failed in its status.
+    await connections.start();
+
     const moved = stack.move();
     return {
       url: http.url,
@@ -185,20 +253,28 @@ export async function createPlatform(config: GembaConfig, clock: Clock = systemC
  * events, and a topic below a known root asset that names no tag is dead-lettered. Other topics are ordinary
  * broker traffic and are left alone. Resolves once stored (or dead-lettered) durably; then the broker sends PUBACK.
  */
-async function ingestUnsMessage(app: App, topic: string, payload: Uint8Array, now: number): Promise<void> {
+async function ingestUnsMessage(
+  app: App,
+  topic: string,
+  payload: Uint8Array,
+  now: number,
+): Promise<{ retain: boolean } | undefined> {
   const { ingest, tags } = app.services;
   const msg = decodeUnsMessage(topic, payload, now);
   const source = `mqtt:${topic}`;
   switch (msg.kind) {
     case 'events':
       await ingest.ingestEvents(msg.items, 'mqtt');
-      return;
+      return undefined;
     case 'invalid':
       if (tags.byPath(topic)) await ingest.rejectRaw(source, msg.reason, msg.payload);
-      return;
-    case 'sample':
-      if (tags.byPath(topic) || (await belongsToPlant(app, topic)))
-        await ingest.ingestSamples([msg.item], 'mqtt');
+      return undefined;
+    case 'sample': {
+      if (!tags.byPath(topic) && !(await belongsToPlant(app, topic))) return undefined;
+      const result = await ingest.ingestSamples([msg.item], 'mqtt');
+      // A stored sample becomes the topic's retained value: a UNS topic always holds the current value.
+      return { retain: result.accepted === 1 };
+    }
   }
 }
 

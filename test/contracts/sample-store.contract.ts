@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Asset } from '../../src/domain/asset.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
 import type { DeadLetter } from '../../src/domain/dead-letter.js';
+import { ConnectionConfig } from '../../src/domain/connection.js';
 import { OperationalError, UserError } from '../../src/domain/errors.js';
 import type { PlantEvent } from '../../src/domain/event.js';
 import type { PlatformStore, StoredSample } from '../../src/domain/ports.js';
@@ -539,6 +540,39 @@ export function describeSampleStore<S extends PlatformStore>(
           entry(2, 'error'),
         ]);
         expect(await store.listAudit({ limit: 1 })).toEqual([entry(3, 'ok')]);
+      });
+    });
+
+    describe('connections', () => {
+      it('keeps run-time connections in the order added, refuses a taken id and deletes by id', async () => {
+        await using store = await makeStore();
+        const mqtt = ConnectionConfig.parse({
+          kind: 'mqtt',
+          id: 'line1-broker',
+          url: 'mqtts://broker.plant.local:8883',
+          passwordFile: '/run/secrets/mqtt',
+          tls: { ca: '/etc/gemba/ca.pem' },
+          subscriptions: [{ topic: 'acme/plant1/#' }],
+        });
+        const opcua = ConnectionConfig.parse({
+          kind: 'opcua',
+          id: 'press3-plc',
+          endpointUrl: 'opc.tcp://10.0.0.5:4840',
+          nodes: [
+            {
+              nodeId: 'ns=1;s=OilTemp',
+              tag: `${PRESS3}/oil_temp`,
+              deadband: { type: 'absolute', value: 0.1 },
+            },
+          ],
+        });
+        await store.createConnection(mqtt);
+        await store.createConnection(opcua);
+        expect(await store.listConnections()).toEqual([mqtt, opcua]);
+        await expect(store.createConnection(mqtt)).rejects.toMatchObject({ code: 'already_exists' });
+        expect(await store.deleteConnection('line1-broker')).toBe(true);
+        expect(await store.deleteConnection('line1-broker')).toBe(false);
+        expect(await store.listConnections()).toEqual([opcua]);
       });
     });
 

@@ -79,6 +79,7 @@ export class IngestPipeline {
       ts: cols.ts.subarray(0, k),
       values: cols.values.subarray(0, k),
       quality: cols.quality.subarray(0, k),
+      source,
     };
     await Promise.all([k > 0 ? this.#deps.bus.publish(batch) : undefined, this.#deadLetter(source, letters)]);
     this.#count(source, k, letters.length);
@@ -88,7 +89,7 @@ export class IngestPipeline {
   /** Stores an already-validated columnar batch (fast path for trusted in-process producers). */
   async ingestBatch(batch: SampleBatch, source: string): Promise<void> {
     if (batch.length === 0) return;
-    await this.#deps.bus.publish(batch);
+    await this.#deps.bus.publish({ ...batch, source });
     this.#count(source, batch.length, 0);
   }
 

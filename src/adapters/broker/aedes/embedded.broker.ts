@@ -14,8 +14,14 @@ export interface EmbeddedBrokerOptions {
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
-  /** Called for every client PUBLISH before it is acknowledged and forwarded. */
-  readonly onPublish: (topic: string, payload: Uint8Array) => Promise<void>;
+  /**
+   * Called for every client PUBLISH before it is acknowledged and forwarded. Resolving `{ retain: true }` makes
+   * the broker keep the message as the topic's retained value (how UNS topics always hold the current value).
+   */
+  readonly onPublish: (
+    topic: string,
+    payload: Uint8Array,
+  ) => Promise<{ readonly retain?: boolean } | undefined>;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -23,6 +29,8 @@ export interface EmbeddedBroker extends AsyncDisposable {
   readonly port: number;
   readonly url: string;
   readonly connectedClients: () => number;
+  /** Publishes from Gemba itself (QoS 0, retained), e.g. the UNS re-publisher. */
+  publish(topic: string, payload: string, options?: { retain?: boolean }): Promise<void>;
 }
 
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
@@ -32,7 +40,10 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       // Broker-internal publishes ($SYS, wills) have no client and are not plant data.
       if (client === null || packet.topic.startsWith('$')) return callback(null);
       options.onPublish(packet.topic, packet.payload as Uint8Array).then(
-        () => callback(null),
+        (result) => {
+          if (result?.retain === true) packet.retain = true;
+          callback(null);
+        },
         (error: unknown) => {
           options.onError?.(error);
           callback(error instanceof Error ? error : new OperationalError('storage_failed', String(error)));
@@ -56,6 +67,20 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     port,
     url: `mqtt://${options.host}:${port}`,
     connectedClients: () => aedes.connectedClients,
+    publish: (topic, payload, publishOptions) =>
+      new Promise<void>((resolve, reject) => {
+        aedes.publish(
+          {
+            cmd: 'publish',
+            topic,
+            payload: Buffer.from(payload),
+            qos: 0,
+            retain: publishOptions?.retain ?? true,
+            dup: false,
+          },
+          (error) => (error ? reject(error) : resolve()),
+        );
+      }),
     async [Symbol.asyncDispose]() {
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -78,7 +78,8 @@ export class MemoryBus implements SampleBus {
         try {
           await this.#writer.append(merged);
           for (const e of taken) e.resolve();
-          this.#notify(merged);
+          // Listeners get each producer's batch as it was published, with its source.
+          for (const e of taken) this.#notify(e.batch);
         } catch (error) {
           const failure =
             error instanceof OperationalError

@@ -71,6 +71,13 @@ CREATE TABLE IF NOT EXISTS audit_log (
   outcome VARCHAR NOT NULL,
   error VARCHAR
 );
+CREATE SEQUENCE IF NOT EXISTS connection_seq START 1;
+CREATE TABLE IF NOT EXISTS connections (
+  id VARCHAR PRIMARY KEY,
+  kind VARCHAR NOT NULL,
+  created_seq BIGINT NOT NULL DEFAULT nextval('connection_seq'),
+  config VARCHAR NOT NULL
+);
 `;
 
 /**

@@ -29,6 +29,7 @@ import type {
 } from '../../../domain/ports.js';
 import { qualityFromCode, type Bucket, type SampleBatch } from '../../../domain/sample.js';
 import { ApiTokenInfo, type StoredApiToken } from '../../../domain/security.js';
+import { ConnectionConfig } from '../../../domain/connection.js';
 import { Tag, type TagInput } from '../../../domain/tag.js';
 import { LOAD_LATEST, SCHEMA_DDL, SCHEMA_VERSION } from './duckdb.schema.js';
 import { LatestIndex } from './latest-index.js';
@@ -610,6 +611,44 @@ export class DuckDbStore implements PlatformStore {
         [id, revokedAt],
         [VARCHAR, BIGINT],
       );
+      return result.rowsChanged > 0;
+    });
+  }
+
+  // ---- connections ----
+
+  listConnections(): Promise<ConnectionConfig[]> {
+    return this.read('listConnections', async ({ connection }) => {
+      const result = await connection.runAndReadAll('SELECT config FROM connections ORDER BY created_seq');
+      return result
+        .getRows()
+        .map(([config]) => parseRow(ConnectionConfig, JSON.parse(String(config)) as unknown, 'connection'));
+    });
+  }
+
+  createConnection(config: ConnectionConfig): Promise<void> {
+    return this.write('createConnection', async () => {
+      const taken = await this.writer.runAndReadAll(
+        'SELECT 1 FROM connections WHERE id = $1',
+        [config.id],
+        [VARCHAR],
+      );
+      if (taken.currentRowCount > 0) {
+        throw new UserError('already_exists', `connection ${config.id} already exists`, {
+          details: { id: config.id },
+        });
+      }
+      await this.writer.run(
+        'INSERT INTO connections (id, kind, config) VALUES ($1, $2, $3)',
+        [config.id, config.kind, JSON.stringify(config)],
+        [VARCHAR, VARCHAR, VARCHAR],
+      );
+    });
+  }
+
+  deleteConnection(id: string): Promise<boolean> {
+    return this.write('deleteConnection', async () => {
+      const result = await this.writer.run('DELETE FROM connections WHERE id = $1', [id], [VARCHAR]);
       return result.rowsChanged > 0;
     });
   }
