@@ -4,6 +4,7 @@ import { OPERATIONS } from '../app/registry.js';
 import { toGembaError, UserError } from '../domain/index.js';
 import { type ParsedArgs, boolFlag, parseArgs } from './args.js';
 import { openClient } from './client.js';
+import { connectionsTable } from './commands/connections.js';
 import { importCsvCommand } from './commands/import-csv.js';
 import { operationHelp, runOperation } from './commands/operation.js';
 import { queryCommand } from './commands/query.js';
@@ -12,7 +13,9 @@ import { exitCode } from './exit-codes.js';
 
 const USAGE = `gemba — the shop floor's data platform
 
-  gemba start [--demo] [--data DIR] [--port N] [--host H] [--mqtt-port N] [--no-mqtt]
+  gemba start [--demo] [--data DIR] [--config FILE] [--port N] [--host H] [--mqtt-port N] [--no-mqtt]
+  gemba connections                  state of each connection (MQTT, Sparkplug B, OPC UA)
+  gemba connections add --json '{"connection": {…}}' | test --id ID | remove --id ID | browse --id ID
   gemba import csv FILE [--format long|wide] [--time-zone Europe/Berlin] [--delimiter ';'] [--ts-unit ms|s] [--units-row]
   gemba query TAG [--from now-1h] [--to now] [--buckets N | --raw [--limit N]] [--format table|csv|json]
   gemba ops                          list every operation (each is also a command below)
@@ -51,6 +54,11 @@ async function main(argv: readonly string[]): Promise<number> {
     if (sub !== 'csv') throw new UserError('invalid_input', 'usage: gemba import csv FILE');
     await using client = await openClient(args, process.env);
     await importCsvCommand({ ...args, positionals: args.positionals.slice(2) }, client);
+    return 0;
+  }
+  if (command === 'connections' && sub === undefined) {
+    await using client = await openClient(args, process.env);
+    process.stdout.write(`${await connectionsTable(client)}\n`);
     return 0;
   }
   if (command === 'query') {

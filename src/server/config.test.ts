@@ -31,3 +31,38 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GEMBA_ADMIN_TOKEN: 'short' })).toThrow(/GEMBA_ADMIN_TOKEN/);
   });
 });
+
+describe('the config file', () => {
+  const files: Record<string, string> = {
+    '/etc/gemba/good.yaml': `
+connections:
+  - kind: mqtt
+    id: line1-broker
+    url: mqtts://broker.plant.local:8883
+    passwordFile: /run/secrets/mqtt
+    subscriptions:
+      - topic: acme/plant1/#
+`,
+    '/etc/gemba/typo.yaml': 'conections: []\n',
+    '/etc/gemba/bad-url.yaml': 'connections:\n  - {kind: mqtt, id: x, url: "http://x", subscriptions: [{topic: "#"}]}\n',
+    '/etc/gemba/not-yaml.yaml': 'connections: [\n',
+  };
+  const read = (p: string) => {
+    const text = files[p];
+    if (text === undefined) throw new Error(`ENOENT ${p}`);
+    return text;
+  };
+
+  it('reads connections and applies their defaults', () => {
+    const c = loadConfig({ GEMBA_CONFIG_FILE: '/etc/gemba/good.yaml' }, read);
+    expect(c.connections).toHaveLength(1);
+    expect(c.connections[0]).toMatchObject({ id: 'line1-broker', autoRegister: { enabled: false } });
+  });
+
+  it('names what is wrong: an unknown key, a field, bad YAML, a missing file', () => {
+    expect(() => loadConfig({ GEMBA_CONFIG_FILE: '/etc/gemba/typo.yaml' }, read)).toThrow(/conections/);
+    expect(() => loadConfig({ GEMBA_CONFIG_FILE: '/etc/gemba/bad-url.yaml' }, read)).toThrow(/connections\.0\.url/);
+    expect(() => loadConfig({ GEMBA_CONFIG_FILE: '/etc/gemba/not-yaml.yaml' }, read)).toThrow(/not valid YAML/);
+    expect(() => loadConfig({ GEMBA_CONFIG_FILE: '/etc/gemba/missing.yaml' }, read)).toThrow(/cannot read/);
+  });
+});

@@ -1,4 +1,4 @@
-/** `gemba start [--demo] [--data DIR] [--port N] [--host H] [--mqtt-port N] [--no-mqtt]` */
+/** `gemba start [--demo] [--data DIR] [--config FILE] [--port N] [--host H] [--mqtt-port N] [--no-mqtt]` */
 import { loadConfig } from '../../server/config.js';
 import { createPlatform } from '../../server/platform.js';
 import { type ParsedArgs, boolFlag, stringFlag } from '../args.js';
@@ -14,6 +14,7 @@ export async function startCommand(args: ParsedArgs, env: NodeJS.ProcessEnv): Pr
   set('host', 'GEMBA_HOST');
   set('mqttPort', 'GEMBA_MQTT_PORT');
   set('seed', 'GEMBA_DEMO_SEED');
+  set('config', 'GEMBA_CONFIG_FILE');
   if (boolFlag(args, 'demo')) overrides['GEMBA_DEMO'] = 'true';
   if (args.flags['mqtt'] === false) overrides['GEMBA_MQTT_ENABLED'] = 'false';
   const config = loadConfig({ ...env, ...overrides });
