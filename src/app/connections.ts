@@ -114,7 +114,7 @@ export class ConnectionManager {
   async probe(config: ConnectionConfig): Promise<ProbeResult> {
     const started = this.#options.clock.now();
     try {
-      return await this.#kit(config.kind).probe(config, this.#options.depsFor(`${config.id}.probe`));
+      return await this.#kit(config.kind).probe(config, this.#options.depsFor(config.id));
     } catch (error) {
       return {
         ok: false,

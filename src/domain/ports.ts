@@ -165,8 +165,8 @@ export interface IngestSink {
   deadLetter(source: string, reason: string, payload: unknown): Promise<void>;
   hasTag(path: string): boolean;
   /**
-   * Creates the tag, and any missing assets above it (levels follow ISA-95 by depth, the last asset segment
-   * being equipment). Resolves false when it already existed.
+   * Creates the tag, and any missing assets above it (ISA-95 levels by depth: enterprise, site, area, line,
+   * cell, equipment). Resolves false when it already existed.
    */
   registerTag(tag: TagInput): Promise<boolean>;
 }

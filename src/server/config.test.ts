@@ -44,7 +44,8 @@ connections:
       - topic: acme/plant1/#
 `,
     '/etc/gemba/typo.yaml': 'conections: []\n',
-    '/etc/gemba/bad-url.yaml': 'connections:\n  - {kind: mqtt, id: x, url: "http://x", subscriptions: [{topic: "#"}]}\n',
+    '/etc/gemba/bad-url.yaml':
+      'connections:\n  - {kind: mqtt, id: x, url: "http://x", subscriptions: [{topic: "#"}]}\n',
     '/etc/gemba/not-yaml.yaml': 'connections: [\n',
   };
   const read = (p: string) => {
@@ -61,8 +62,12 @@ connections:
 
   it('names what is wrong: an unknown key, a field, bad YAML, a missing file', () => {
     expect(() => loadConfig({ GEMBA_CONFIG_FILE: '/etc/gemba/typo.yaml' }, read)).toThrow(/conections/);
-    expect(() => loadConfig({ GEMBA_CONFIG_FILE: '/etc/gemba/bad-url.yaml' }, read)).toThrow(/connections\.0\.url/);
-    expect(() => loadConfig({ GEMBA_CONFIG_FILE: '/etc/gemba/not-yaml.yaml' }, read)).toThrow(/not valid YAML/);
+    expect(() => loadConfig({ GEMBA_CONFIG_FILE: '/etc/gemba/bad-url.yaml' }, read)).toThrow(
+      /connections\.0\.url/,
+    );
+    expect(() => loadConfig({ GEMBA_CONFIG_FILE: '/etc/gemba/not-yaml.yaml' }, read)).toThrow(
+      /not valid YAML/,
+    );
     expect(() => loadConfig({ GEMBA_CONFIG_FILE: '/etc/gemba/missing.yaml' }, read)).toThrow(/cannot read/);
   });
 });

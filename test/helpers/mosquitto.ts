@@ -56,7 +56,10 @@ export interface Mosquitto extends AsyncDisposable {
 }
 
 function openssl(args: string[], cwd: string): void {
-  execFileSync('openssl', args, { cwd, stdio: 'ignore' });
+  // node-opcua's PKI sets OPENSSL_CONF and RANDFILE in this process's environment (to files it may have removed
+  // since); the openssl command gets the system defaults instead.
+  const { OPENSSL_CONF: _conf, RANDFILE: _rand, ...env } = process.env;
+  execFileSync('openssl', args, { cwd, stdio: 'ignore', env });
 }
 
 function makeCertificates(dir: string): void {

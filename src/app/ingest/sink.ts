@@ -10,11 +10,14 @@ import {
 } from '../../domain/index.js';
 import type { App } from '../registry.js';
 
-/** The ISA-95 level of the `index`-th of `count` asset segments: by depth, the last one being equipment. */
-export function levelByDepth(index: number, count: number): AssetLevel {
-  if (index === 0) return 'enterprise';
-  if (index === count - 1) return 'equipment';
-  return ASSET_LEVELS[Math.min(index, ASSET_LEVELS.length - 2)] ?? 'cell';
+/**
+ * The ISA-95 level of a new asset at `index` (0-based) in its path: by depth, enterprise / site / area / line /
+ * cell / equipment. Depth alone, so a child is always deeper than its parent, whichever connector adds it:
+ * acme/plant1/stamping/line1/press3 becomes a cell if auto-registered (create it as equipment beforehand to say
+ * otherwise; existing assets keep their level).
+ */
+export function levelByDepth(index: number): AssetLevel {
+  return ASSET_LEVELS[Math.min(index, ASSET_LEVELS.length - 1)] ?? 'equipment';
 }
 
 export function createIngestSink(app: App, principal: Principal): IngestSink {
@@ -30,11 +33,7 @@ export function createIngestSink(app: App, principal: Principal): IngestSink {
       const assetPath = segments.slice(0, i + 1).join('/');
       if (await store.getAsset(assetPath)) continue;
       const name = segments[i] ?? assetPath;
-      await app.call(
-        'assets.create',
-        { path: assetPath, level: levelByDepth(i, segments.length), name },
-        principal,
-      );
+      await app.call('assets.create', { path: assetPath, level: levelByDepth(i), name }, principal);
     }
     try {
       await app.call('tags.create', tag, principal);

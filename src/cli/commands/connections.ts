@@ -13,7 +13,17 @@ export async function connectionsTable(client: OperationClient, now = Date.now()
   if (connections.length === 0) {
     return 'No connections. Add one to the config file (GEMBA_CONFIG_FILE) or with `gemba connections add --json …`.';
   }
-  const header = ['ID', 'KIND', 'SOURCE', 'STATE', 'LAST MESSAGE', 'MSG/S', 'SAMPLES', 'DEAD LETTERS', 'ERRORS'];
+  const header = [
+    'ID',
+    'KIND',
+    'SOURCE',
+    'STATE',
+    'LAST MESSAGE',
+    'MSG/S',
+    'SAMPLES',
+    'DEAD LETTERS',
+    'ERRORS',
+  ];
   const rows = connections.map(({ config, source, status }) => [
     config.id,
     config.kind,
@@ -26,9 +36,17 @@ export async function connectionsTable(client: OperationClient, now = Date.now()
     String(status.errors),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   const errors = connections
     .filter((c) => c.status.lastError !== undefined)
     .map((c) => `  ${c.config.id}: ${c.status.lastError ?? ''}`);
-  return [line(header), ...rows.map(line), ...(errors.length > 0 ? ['', 'Last errors:', ...errors] : [])].join('\n');
+  return [
+    line(header),
+    ...rows.map(line),
+    ...(errors.length > 0 ? ['', 'Last errors:', ...errors] : []),
+  ].join('\n');
 }
