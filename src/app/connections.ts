@@ -13,6 +13,7 @@ import {
   type ProbeResult,
   type Clock,
   UserError,
+  redactSecrets,
   toGembaError,
 } from '../domain/index.js';
 
@@ -39,17 +40,6 @@ interface Running {
   /** Why the connector could not even be created. */
   failure: string | undefined;
   readonly since: number;
-}
-
-const SECRET_KEYS = new Set(['password']);
-
-/** The configuration as shown to people and written to the audit log: inline secrets replaced. */
-export function redact(config: ConnectionConfig): ConnectionConfig {
-  return JSON.parse(
-    JSON.stringify(config, (key, value: unknown) =>
-      SECRET_KEYS.has(key) && typeof value === 'string' ? '***' : value,
-    ),
-  ) as ConnectionConfig;
 }
 
 export class ConnectionManager {
@@ -186,7 +176,7 @@ export class ConnectionManager {
       reconnects: 0,
       ...(r.failure !== undefined && { lastError: r.failure }),
     };
-    return { config: redact(r.config), source: r.source, status };
+    return { config: redactSecrets(r.config), source: r.source, status };
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {

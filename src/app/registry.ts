@@ -1,6 +1,13 @@
 /** The registry of operations, and `App`, which calls them with validation, permission checks and auditing. */
 import type { z } from 'zod';
-import { type Principal, UserError, deadLetterPayload, roleAtLeast, toGembaError } from '../domain/index.js';
+import {
+  type Principal,
+  UserError,
+  deadLetterPayload,
+  redactSecrets,
+  roleAtLeast,
+  toGembaError,
+} from '../domain/index.js';
 import type { Operation } from './operation.js';
 import {
   createToken,
@@ -103,7 +110,7 @@ export class App {
       ts: this.services.clock.now(),
       principal: `${principal.name} (${principal.id})`,
       operation: name,
-      input: deadLetterPayload(parsed.data),
+      input: deadLetterPayload(redactSecrets(parsed.data)),
     };
     try {
       const output = await op.handler(parsed.data, ctx);

@@ -29,3 +29,14 @@ export type ApiTokenInfo = z.infer<typeof ApiTokenInfo>;
 export interface StoredApiToken extends ApiTokenInfo {
   readonly secretHash: string;
 }
+
+/** Keys whose string values are never shown or logged: inline passwords and secrets. */
+const SECRET_KEY = /password|secret/i;
+
+/** A JSON copy of `value` with every secret-named string replaced by "***" (for audit entries and listings). */
+export function redactSecrets<T>(value: T): T {
+  const text = JSON.stringify(value, (key, v: unknown) =>
+    SECRET_KEY.test(key) && typeof v === 'string' ? '***' : v,
+  );
+  return (text === undefined ? value : JSON.parse(text)) as T;
+}
