@@ -32,6 +32,8 @@ export interface ChartPoint extends PointLimits {
   /** Beyond the control limits (rule 1); other rules are in `violations`. */
   readonly outOfControl: boolean;
   readonly violations: readonly RuleViolation[];
+  /** Phase I (limits estimated from these points) or phase II (new data against frozen limits); absent = phase I. */
+  readonly phase?: 'I' | 'II';
 }
 
 /** One chart of a pair (X̄-R is two: the X̄ chart and the R chart). */
