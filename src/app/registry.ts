@@ -33,6 +33,7 @@ import {
   readSamples,
   writeSamples,
 } from './operations/samples.js';
+import { spcChart } from './operations/spc.js';
 import { createTag, listTags } from './operations/tags.js';
 import type { AppServices } from './services.js';
 
@@ -60,6 +61,7 @@ export const OPERATIONS: readonly Operation[] = [
   removeConnection,
   testConnection,
   browseConnection,
+  spcChart,
 ];
 
 /** Turns zod issues into one readable line per field. */

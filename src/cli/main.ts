@@ -8,6 +8,7 @@ import { connectionsTable } from './commands/connections.js';
 import { importCsvCommand } from './commands/import-csv.js';
 import { operationHelp, runOperation } from './commands/operation.js';
 import { queryCommand } from './commands/query.js';
+import { spcChartCommand } from './commands/spc.js';
 import { startCommand } from './commands/start.js';
 import { exitCode } from './exit-codes.js';
 
@@ -18,6 +19,8 @@ const USAGE = `gemba — the shop floor's data platform
   gemba connections add --json '{"connection": {…}}' | test --id ID | remove --id ID | browse --id ID
   gemba import csv FILE [--format long|wide] [--time-zone Europe/Berlin] [--delimiter ';'] [--ts-unit ms|s] [--units-row]
   gemba query TAG [--from now-1h] [--to now] [--buckets N | --raw [--limit N]] [--format table|csv|json]
+  gemba spc chart --type xbar-r|xbar-s|i-mr|p|np|c|u|ewma|cusum --file data.csv [--column NAME]
+        [--subgroup-size N | --subgroup-column NAME] [--phase-one N] [--rules nelson|western-electric] [--plot out.svg]
   gemba ops                          list every operation (each is also a command below)
   gemba <noun> <verb> [--flags]      run an operation, e.g. gemba tags list --under acme/plant1
   gemba <noun> <verb> --help         its flags
@@ -59,6 +62,10 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'connections' && sub === undefined) {
     await using client = await openClient(args, process.env);
     process.stdout.write(`${await connectionsTable(client)}\n`);
+    return 0;
+  }
+  if (command === 'spc' && sub === 'chart') {
+    process.stdout.write(`${await spcChartCommand({ ...args, positionals: args.positionals.slice(2) })}\n`);
     return 0;
   }
   if (command === 'query') {

@@ -97,6 +97,27 @@ describe('gemba', () => {
     ]);
   }, 30_000);
 
+  it('charts a file with `gemba spc chart`: pistonrings X̄-R limits as qcc, samples 37–39 beyond the UCL', async () => {
+    const r = await gemba(
+      'spc',
+      'chart',
+      '--type',
+      'xbar-r',
+      '--file',
+      'test/fixtures/spc/pistonrings.txt',
+      '--column',
+      'diameter',
+      '--subgroup-column',
+      'sample',
+      '--phase-one',
+      '25',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/XBAR\s+CL 74\.00118\s+LCL 73\.98805\s+UCL 74\.0143/);
+    const beyond = [...r.stdout.matchAll(/point\s+(\d+)\s+xbar\s+\S+\s+nelson\.1/g)].map((m) => Number(m[1]));
+    expect(beyond).toEqual([37, 38, 39]);
+  }, 30_000);
+
   it('explains a wrong flag and exits with 2', async () => {
     const r = await gemba('tags', 'list', '--undr', 'acme', '--data', dir.path);
     expect(r.code).toBe(2);

@@ -225,3 +225,22 @@ describe('the live stream', () => {
     expect(code).toBe(4401);
   });
 });
+
+describe('SPC over HTTP', () => {
+  it('builds a control chart with run rules from posted data, and names a bad field', async () => {
+    // Montgomery's viscosity values (p. 242 of the qcc reference): I chart centre 33.52333, limits 32.24484 / 34.80183.
+    const values = [
+      33.75, 33.05, 34, 33.81, 33.46, 34.02, 33.68, 33.27, 33.49, 33.2, 33.62, 33.0, 33.54, 33.12, 33.84,
+    ];
+    const r = await p.api('/spc/chart', { body: { type: 'i-mr', values: [...values, 36.5], phaseOne: 15 } });
+    expect(r.status).toBe(200);
+    expect(r.body.charts[0].center).toBeCloseTo(33.52333, 5);
+    expect(r.body.charts[0].limits.ucl).toBeCloseTo(34.80183, 5);
+    expect(r.body.findings).toContainEqual(
+      expect.objectContaining({ index: 15, rule: 'nelson.1', statistic: 'i' }),
+    );
+    const bad = await p.api('/spc/chart', { body: { type: 'p', counts: [1, 2], sizes: 'fifty' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/sizes/);
+  });
+});
