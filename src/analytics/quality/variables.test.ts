@@ -291,3 +291,21 @@ describe('bad input', () => {
     }
   });
 });
+
+describe('imrLimits', () => {
+  it('gives the same phase I estimate as imrChart without building points (antifreeze: qcc 2.569706 / 0.1794541)', async () => {
+    const { imrLimits, imrChart } = await import('./variables.js');
+    const { numericColumn, readSpcFixture } = await import('../../../test/helpers/spc-fixtures.js');
+    const water = numericColumn(readSpcFixture('antifreeze.txt'), 'water');
+    const limits = imrLimits(water);
+    const chart = imrChart(water);
+    expect(limits.center).toBeCloseTo(2.569706, 6);
+    expect(limits.sigma).toBeCloseTo(0.1794541, 7);
+    expect(limits.i).toEqual(chart.i.limits);
+    expect(limits.mr).toEqual(chart.mr.limits);
+    expect(imrLimits(water, { exclude: [3] }).center).toBeCloseTo(
+      imrChart(water, { exclude: [3] }).i.center,
+      12,
+    );
+  });
+});

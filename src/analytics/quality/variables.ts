@@ -4,7 +4,14 @@
  */
 import { UserError } from '../../domain/errors.js';
 import { c4, controlChartConstants, MAX_SUBGROUP_SIZE, tabulatedD2 } from './constants.js';
-import type { ChartPoint, ChartType, ControlChart, FrozenLimits, PointLimits } from './types.js';
+import type {
+  ChartPoint,
+  ChartType,
+  ControlChart,
+  FrozenLimits,
+  PointLimits,
+  RuleViolation,
+} from './types.js';
 
 /**
  * How σ is estimated from phase I subgroups (qcc `sd.xbar`, Scrucca 2004; Montgomery 7th ed. §6.2-6.3):
@@ -209,6 +216,9 @@ interface PlotInput {
   readonly index: number;
 }
 
+/** Shared by every point: the engine never mutates it (run rules produce new points). */
+const NO_VIOLATIONS: readonly RuleViolation[] = Object.freeze([]);
+
 function point(input: PlotInput, limits: PointLimits): ChartPoint {
   return {
     index: input.index,
@@ -219,7 +229,7 @@ function point(input: PlotInput, limits: PointLimits): ChartPoint {
     ucl: limits.ucl,
     excluded: input.excluded,
     outOfControl: input.value > limits.ucl || input.value < limits.lcl,
-    violations: [],
+    violations: NO_VIOLATIONS,
     phase: input.phase,
   };
 }
@@ -233,7 +243,23 @@ function chart(args: {
   limitsAt: (n: number) => PointLimits;
   inputs: readonly PlotInput[];
 }): ControlChart {
-  const limits = args.limitsAt(args.nominal);
+  // Limits depend only on n: computed once per subgroup size, not once per point (a long I-MR chart has a
+  // million points and one n).
+  const byN = new Map<number, PointLimits>();
+  const limitsAt = (n: number): PointLimits => {
+    let limits = byN.get(n);
+    if (limits === undefined) {
+      limits = args.limitsAt(n);
+      byN.set(n, limits);
+    }
+    return limits;
+  };
+  const limits = limitsAt(args.nominal);
+  const points = new Array<ChartPoint>(args.inputs.length);
+  for (let i = 0; i < args.inputs.length; i++) {
+    const input = args.inputs[i];
+    if (input !== undefined) points[i] = point(input, limitsAt(input.n));
+  }
   return {
     type: args.type,
     statistic: args.statistic,
@@ -241,7 +267,7 @@ function chart(args: {
     sigma: args.sigma,
     limits,
     nsigmas: args.nsigmas,
-    points: args.inputs.map((input) => point(input, args.limitsAt(input.n))),
+    points,
   };
 }
 
@@ -426,6 +452,54 @@ function checkValues(values: readonly number[], label: string): void {
   });
 }
 
+/** Phase I estimate of an individuals chart: mean of the included values, σ̂ = MR̄/d2(2) over included pairs. */
+function estimateIndividuals(
+  values: readonly number[],
+  isExcluded: (t: number) => boolean,
+  d2Of2: number,
+): { center: number; sigma: number } {
+  let sum = 0;
+  let count = 0;
+  let mrTotal = 0;
+  let mrCount = 0;
+  for (let t = 0; t < values.length; t++) {
+    if (isExcluded(t)) continue;
+    const x = values[t] ?? Number.NaN;
+    sum += x;
+    count += 1;
+    if (t > 0 && !isExcluded(t - 1)) {
+      mrTotal += Math.abs(x - (values[t - 1] ?? Number.NaN));
+      mrCount += 1;
+    }
+  }
+  if (mrCount === 0)
+    fail('I-MR chart: at least two consecutive included observations are needed to estimate sigma');
+  const sigma = mrTotal / mrCount / d2Of2;
+  if (!(sigma > 0)) fail('I-MR chart: the estimated sigma is 0 (all included observations are equal)');
+  return { center: sum / count, sigma };
+}
+
+/**
+ * Phase I limits of an I-MR chart without building its points: what a live chart freezes, and cheap for a
+ * million observations. Same estimate as `imrChart`.
+ */
+export function imrLimits(
+  values: readonly number[],
+  options: Pick<IndividualsChartOptions, 'nsigmas' | 'd2Source' | 'exclude'> = {},
+): { center: number; sigma: number; i: PointLimits; mr: PointLimits } {
+  const nsigmas = checkNsigmas(options.nsigmas ?? 3);
+  const d2Of = d2Lookup(options.d2Source);
+  checkValues(values, 'I-MR chart');
+  const excluded = excludedSet(options.exclude, values.length);
+  const { center, sigma } = estimateIndividuals(values, (t) => excluded.size > 0 && excluded.has(t), d2Of(2));
+  return {
+    center,
+    sigma,
+    i: xbarLimits(center, sigma, nsigmas)(1),
+    mr: rangeLimits(sigma, nsigmas, d2Of)(2),
+  };
+}
+
 /**
  * Individuals and moving-range charts (Montgomery 7th ed. §6.4): moving ranges of span 2, σ̂ = MR̄/d2(2)
  * (qcc xbar.one, std.dev "MR"); I limits x̄ ± kσ̂, MR limits d2σ̂ ± k·d3σ̂. The MR chart has no point for the
@@ -443,8 +517,10 @@ export function imrChart(
   checkValues(newData, 'I-MR chart newData');
   if (values.length === 0) fail('I-MR chart: at least one observation is needed');
   const excluded = excludedSet(options.exclude, values.length);
-  const all = [...values, ...newData];
-  const movingRanges = all.map((x, t) => (t === 0 ? Number.NaN : Math.abs(x - (all[t - 1] ?? Number.NaN))));
+  const isExcluded = (t: number): boolean => excluded.size > 0 && excluded.has(t);
+  const total = values.length + newData.length;
+  const at = (t: number): number =>
+    (t < values.length ? values[t] : newData[t - values.length]) ?? Number.NaN;
 
   let center: number;
   let sigma: number;
@@ -455,63 +531,33 @@ export function imrChart(
     sigma = frozen.sigma;
     phase = 'II';
   } else {
-    let total = 0;
-    let count = 0;
-    let mrTotal = 0;
-    let mrCount = 0;
-    values.forEach((x, t) => {
-      if (excluded.has(t)) return;
-      total += x;
-      count += 1;
-      if (t > 0 && !excluded.has(t - 1)) {
-        mrTotal += movingRanges[t] ?? 0;
-        mrCount += 1;
-      }
-    });
-    if (mrCount === 0)
-      fail('I-MR chart: at least two consecutive included observations are needed to estimate sigma');
-    center = total / count;
-    sigma = mrTotal / mrCount / d2Of(2);
-    if (!(sigma > 0)) fail('I-MR chart: the estimated sigma is 0 (all included observations are equal)');
+    ({ center, sigma } = estimateIndividuals(values, isExcluded, d2Of(2)));
   }
 
-  const phaseOf = (t: number): 'I' | 'II' => (t < values.length ? phase : 'II');
-  const iInputs = all.map((value, index) => ({
-    index,
-    value,
-    n: 1,
-    excluded: excluded.has(index),
-    phase: phaseOf(index),
-  }));
-  const mrInputs = all.slice(1).map((_, k) => {
-    const index = k + 1;
-    return {
-      index,
-      value: movingRanges[index] ?? Number.NaN,
-      n: 2,
-      excluded: excluded.has(index) || excluded.has(index - 1),
-      phase: phaseOf(index),
-    };
-  });
+  // Points are built in one pass, without intermediate arrays: a long chart has a million of each.
+  const iLimits = xbarLimits(center, sigma, nsigmas)(1);
+  const mrLimits = rangeLimits(sigma, nsigmas, d2Of)(2);
+  const iPoints = new Array<ChartPoint>(total);
+  const mrPoints = new Array<ChartPoint>(Math.max(0, total - 1));
+  for (let t = 0; t < total; t++) {
+    const x = at(t);
+    const pointPhase = t < values.length ? phase : 'II';
+    iPoints[t] = point({ index: t, value: x, n: 1, excluded: isExcluded(t), phase: pointPhase }, iLimits);
+    if (t > 0) {
+      const input = {
+        index: t,
+        value: Math.abs(x - at(t - 1)),
+        n: 2,
+        excluded: isExcluded(t) || isExcluded(t - 1),
+        phase: pointPhase,
+      };
+      mrPoints[t - 1] = point(input, mrLimits);
+    }
+  }
+  const common = { type: 'i-mr' as const, sigma, nsigmas };
   return {
-    i: chart({
-      type: 'i-mr',
-      statistic: 'i',
-      sigma,
-      nsigmas,
-      nominal: 1,
-      limitsAt: xbarLimits(center, sigma, nsigmas),
-      inputs: iInputs,
-    }),
-    mr: chart({
-      type: 'i-mr',
-      statistic: 'mr',
-      sigma,
-      nsigmas,
-      nominal: 2,
-      limitsAt: rangeLimits(sigma, nsigmas, d2Of),
-      inputs: mrInputs,
-    }),
+    i: { ...common, statistic: 'i', center: iLimits.center, limits: iLimits, points: iPoints },
+    mr: { ...common, statistic: 'mr', center: mrLimits.center, limits: mrLimits, points: mrPoints },
   };
 }
 
