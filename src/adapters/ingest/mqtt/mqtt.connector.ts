@@ -70,6 +70,7 @@ import {
   topicMatches,
 } from './mapping.js';
 import { RecentKeys } from './recent-keys.js';
+import { pubackPackets } from './puback.js';
 
 /** Flush a batch this long after its first message… */
 export const BATCH_WAIT_MS = 5;
@@ -577,20 +578,9 @@ class MqttConnector implements Connector {
   #acknowledge(batch: readonly Received[]): void {
     const stream = this.#client.stream;
     if (!this.#client.connected || stream.destroyed || stream === this.#abandoned) return;
-    let n = 0;
-    for (const m of batch) if (m.messageId !== undefined && m.stream === stream) n++;
-    if (n === 0) return;
-    const acks = new Uint8Array(n * 4);
-    let at = 0;
-    for (const m of batch) {
-      if (m.messageId === undefined || m.stream !== stream) continue;
-      acks[at] = 0x40; // PUBACK
-      acks[at + 1] = 0x02; // remaining length: the packet id only (reason code 0 may be left out, MQTT 5 §3.4.2.1)
-      acks[at + 2] = m.messageId >> 8;
-      acks[at + 3] = m.messageId & 0xff;
-      at += 4;
-    }
-    stream.write(acks);
+    const ids: number[] = [];
+    for (const m of batch) if (m.messageId !== undefined && m.stream === stream) ids.push(m.messageId);
+    if (ids.length > 0) stream.write(pubackPackets(ids));
   }
 
   /** Stores and acknowledges what was received, then disconnects; the broker keeps the session for the next start. */

@@ -82,6 +82,7 @@ import {
   ncmdTopic,
 } from './sparkplug.session.js';
 import { NAMESPACE, isSparkplugId } from './sparkplug.topic.js';
+import { pubackPackets } from '../mqtt/puback.js';
 
 /** Store a batch this long after its first message… */
 export const BATCH_WAIT_MS = 3;
@@ -675,20 +676,9 @@ class SparkplugHostConnector implements SparkplugConnector {
   #acknowledge(messages: readonly Received[]): void {
     const stream = this.#client.stream;
     if (!this.#client.connected || stream.destroyed) return;
-    let n = 0;
-    for (const m of messages) if (m.messageId !== undefined && m.stream === stream) n++;
-    if (n === 0) return;
-    const acks = new Uint8Array(n * 4);
-    let at = 0;
-    for (const m of messages) {
-      if (m.messageId === undefined || m.stream !== stream) continue;
-      acks[at] = 0x40; // PUBACK
-      acks[at + 1] = 0x02; // remaining length: the packet id only (reason code 0 may be left out, MQTT 5 §3.4.2.1)
-      acks[at + 2] = m.messageId >> 8;
-      acks[at + 3] = m.messageId & 0xff;
-      at += 4;
-    }
-    stream.write(acks);
+    const ids: number[] = [];
+    for (const m of messages) if (m.messageId !== undefined && m.stream === stream) ids.push(m.messageId);
+    if (ids.length > 0) stream.write(pubackPackets(ids));
   }
 
   // ── stopping ──────────────────────────────────────────────────────────────────────────────────────────────
