@@ -43,7 +43,6 @@
  *
  * Mapping rules (formats, timestamps, values) are in mapping.ts.
  */
-import { readFileSync } from 'node:fs';
 import mqtt, { ErrorWithReasonCode, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import {
   type ConnectorDeps,
@@ -71,6 +70,9 @@ import {
 } from './mapping.js';
 import { RecentKeys } from './recent-keys.js';
 import { pubackPackets } from './puback.js';
+import { MAX_PACKET_BYTES, SESSION_EXPIRY_S, sessionOptions } from './mqtt.session.js';
+
+export { MAX_PACKET_BYTES, SESSION_EXPIRY_S };
 
 /** Flush a batch this long after its first message… */
 export const BATCH_WAIT_MS = 5;
@@ -78,12 +80,8 @@ export const BATCH_WAIT_MS = 5;
 export const BATCH_MAX = 5_000;
 /** Unacknowledged messages the broker may have in flight to us (MQTT 5 Receive Maximum): bounds memory. */
 export const RECEIVE_MAXIMUM = 20_000;
-/** How long the broker keeps our session (and queues for us) while Gemba is away: a long weekend. */
-export const SESSION_EXPIRY_S = 4 * 24 * 3600;
 /** Sample keys remembered to recognise redeliveries: several times the most that can be in flight. */
 export const RECENT_KEYS = 100_000;
-/** Larger packets are discarded by the broker (MQTT 5 §3.1.2.11.4) instead of being buffered here. */
-export const MAX_PACKET_BYTES = 16 * 1024 * 1024;
 /**
  * Payload bytes held (received, not yet stored) before mqtt.js is made to stop reading: Receive Maximum bounds
  * the count of messages, this their size (20,000 messages of up to 16 MiB would not fit in memory).
@@ -91,7 +89,6 @@ export const MAX_PACKET_BYTES = 16 * 1024 * 1024;
 export const MAX_HELD_BYTES = 64 * 1024 * 1024;
 /** Bytes of a bad payload kept in its dead letter. */
 const DEAD_LETTER_BYTES = 4096;
-const CONNECT_TIMEOUT_MS = 10_000;
 const END_TIMEOUT_MS = 2_000;
 
 /** Released to mqtt.js instead of a reason code: "read on, send no PUBACK"; never thrown, never reported. */
@@ -131,51 +128,16 @@ function compile(sub: MqttSubscription): CompiledSubscription {
   };
 }
 
-function readSecret(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UserError('invalid_input', `${what}: cannot read ${path} (${errorMessage(error)})`, {
-      cause: error,
-    });
-  }
-}
-
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 /** mqtt.js options for a connection; TLS files and the password file are read here, once, at start. */
 export function clientOptions(config: MqttConnectionConfig): IClientOptions {
-  const password =
-    config.passwordFile === undefined
-      ? config.password
-      : readSecret(config.passwordFile, 'passwordFile').replace(/\r?\n$/, '');
-  const tls = config.tls;
   return {
-    clientId: config.clientId ?? `gemba-${config.id}`,
-    protocolVersion: 5,
-    clean: false,
-    keepalive: config.keepaliveS,
-    // Reconnects are ours: exponential back-off with jitter, which mqtt.js's fixed period cannot do.
-    reconnectPeriod: 0,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    resubscribe: false,
+    ...sessionOptions(config, RECEIVE_MAXIMUM),
     // mqtt.js logs every packet through `debug`; formatting those calls costs ~3 % of the CPU at 60,000 msg/s.
     log: () => undefined,
-    properties: {
-      sessionExpiryInterval: SESSION_EXPIRY_S,
-      receiveMaximum: RECEIVE_MAXIMUM,
-      maximumPacketSize: MAX_PACKET_BYTES,
-    },
-    ...(config.username !== undefined && { username: config.username }),
-    ...(password !== undefined && { password }),
-    ...(tls !== undefined && {
-      rejectUnauthorized: tls.rejectUnauthorized,
-      ...(tls.ca !== undefined && { ca: readSecret(tls.ca, 'tls.ca') }),
-      ...(tls.cert !== undefined && { cert: readSecret(tls.cert, 'tls.cert') }),
-      ...(tls.key !== undefined && { key: readSecret(tls.key, 'tls.key') }),
-    }),
   };
 }
 

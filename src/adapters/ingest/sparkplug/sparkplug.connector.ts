@@ -83,6 +83,9 @@ import {
 } from './sparkplug.session.js';
 import { NAMESPACE, isSparkplugId } from './sparkplug.topic.js';
 import { pubackPackets } from '../mqtt/puback.js';
+import { MAX_PACKET_BYTES, SESSION_EXPIRY_S, sessionOptions } from '../mqtt/mqtt.session.js';
+
+export { MAX_PACKET_BYTES, SESSION_EXPIRY_S };
 
 /** Store a batch this long after its first message… */
 export const BATCH_WAIT_MS = 3;
@@ -91,13 +94,8 @@ export const BATCH_MAX_MESSAGES = 2_000;
 export const BATCH_MAX_SAMPLES = 100_000;
 /** Unacknowledged messages the broker may have in flight to us (MQTT 5 Receive Maximum): bounds memory. */
 export const RECEIVE_MAXIMUM = 5_000;
-/** How long the broker keeps our session (and queues for us) while Gemba is away: a long weekend. */
-export const SESSION_EXPIRY_S = 4 * 24 * 3600;
-/** Larger packets are discarded by the broker (MQTT 5 §3.1.2.11.4) instead of being buffered here. */
-export const MAX_PACKET_BYTES = 16 * 1024 * 1024;
 /** In the connection's state folder: the session as it was at the last graceful stop (see `#restore`). */
 export const SNAPSHOT_FILE = 'sparkplug-session.json';
-const CONNECT_TIMEOUT_MS = 10_000;
 const END_TIMEOUT_MS = 2_000;
 
 /** Released to mqtt.js instead of a reason code: "read on, send no PUBACK"; never thrown, never reported. */
@@ -139,16 +137,6 @@ function clip(text: string, max = 200): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-function readSecret(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UserError('invalid_input', `${what}: cannot read ${path} (${errorMessage(error)})`, {
-      cause: error,
-    });
-  }
-}
-
 /** The JSON of a host STATE message (Sparkplug 3.0 §4.2.3.1.2). */
 export function statePayload(online: boolean, timestamp: number): string {
   return JSON.stringify({ online, timestamp });
@@ -165,35 +153,10 @@ export function sparkplugSubscriptions(
 
 /** mqtt.js options for a connection (without the Will); TLS files and the password file are read here, at start. */
 export function sparkplugClientOptions(config: SparkplugConnectionConfig): IClientOptions {
-  const password =
-    config.passwordFile === undefined
-      ? config.password
-      : readSecret(config.passwordFile, 'passwordFile').replace(/\r?\n$/, '');
-  const tls = config.tls;
   return {
-    clientId: config.clientId ?? `gemba-${config.id}`,
-    protocolVersion: 5,
-    clean: false,
-    keepalive: config.keepaliveS,
-    // Reconnects are ours: exponential back-off with jitter, and a new Will timestamp for each attempt.
-    reconnectPeriod: 0,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    resubscribe: false,
+    ...sessionOptions(config, RECEIVE_MAXIMUM),
     // A rebirth request queued while offline would be stale when sent; the next message triggers a new one.
     queueQoSZero: false,
-    properties: {
-      sessionExpiryInterval: SESSION_EXPIRY_S,
-      receiveMaximum: RECEIVE_MAXIMUM,
-      maximumPacketSize: MAX_PACKET_BYTES,
-    },
-    ...(config.username !== undefined && { username: config.username }),
-    ...(password !== undefined && { password }),
-    ...(tls !== undefined && {
-      rejectUnauthorized: tls.rejectUnauthorized,
-      ...(tls.ca !== undefined && { ca: readSecret(tls.ca, 'tls.ca') }),
-      ...(tls.cert !== undefined && { cert: readSecret(tls.cert, 'tls.cert') }),
-      ...(tls.key !== undefined && { key: readSecret(tls.key, 'tls.key') }),
-    }),
   };
 }
 
