@@ -26,6 +26,8 @@ export const AlarmEventInput = z.object({
   state: z.enum(['raised', 'cleared']),
 });
 
+export type AlarmEventInput = z.input<typeof AlarmEventInput>;
+
 export const MachineStateEventInput = z.object({
   kind: z.literal('machine_state'),
   ...EventCommon,

@@ -10,3 +10,5 @@ export * from './sample.js';
 export * from './security.js';
 export * from './tag.js';
 export * from './time.js';
+export * from './inspection.js';
+export * from './spc.js';

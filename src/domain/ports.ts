@@ -3,6 +3,8 @@ import type { Asset } from './asset.js';
 import type { AuditEntry } from './audit.js';
 import type { ConnectionConfig, ConnectionStatus } from './connection.js';
 import type { DeadLetter } from './dead-letter.js';
+import type { Inspection, InspectionResult } from './inspection.js';
+import type { SpcChartConfig, SpcPoint } from './spc.js';
 import type { PlantEvent, EventKind } from './event.js';
 import type { Bucket, Sample, SampleBatch } from './sample.js';
 import type { StoredApiToken } from './security.js';
@@ -111,6 +113,34 @@ export interface ConnectionRepository {
   deleteConnection(id: string): Promise<boolean>;
 }
 
+export interface InspectionQuery {
+  readonly from: number;
+  /** Exclusive. */
+  readonly to: number;
+  readonly assetPrefix?: string;
+  readonly result?: InspectionResult;
+  readonly defectCategory?: string;
+  readonly limit: number;
+}
+
+export interface InspectionStore {
+  appendInspections(inspections: readonly Inspection[]): Promise<void>;
+  /** Newest first. */
+  listInspections(query: InspectionQuery): Promise<Inspection[]>;
+}
+
+/** Live control charts attached to tags. */
+export interface SpcChartRepository {
+  listSpcCharts(): Promise<SpcChartConfig[]>;
+  /** Throws UserError already_exists when the id is taken. */
+  createSpcChart(config: SpcChartConfig): Promise<void>;
+  /** Resolves false when there was no such chart. Its points go with it. */
+  deleteSpcChart(id: string): Promise<boolean>;
+  appendSpcPoints(points: readonly SpcPoint[]): Promise<void>;
+  /** Points of one chart with from <= ts < to: the newest `limit` of them, oldest first. */
+  listSpcPoints(query: { chart: string; from: number; to: number; limit: number }): Promise<SpcPoint[]>;
+}
+
 /** Everything one storage backend provides; every backend passes `describeSampleStore`. */
 export interface PlatformStore
   extends
@@ -124,6 +154,8 @@ export interface PlatformStore
     ApiTokenRepository,
     AuditLog,
     ConnectionRepository,
+    InspectionStore,
+    SpcChartRepository,
     AsyncDisposable {}
 
 /** A stored batch, as the bus hands it to live subscribers. */

@@ -9,9 +9,11 @@ import type { DeadLetter } from '../../src/domain/dead-letter.js';
 import { ConnectionConfig } from '../../src/domain/connection.js';
 import { OperationalError, UserError } from '../../src/domain/errors.js';
 import type { PlantEvent } from '../../src/domain/event.js';
+import type { Inspection } from '../../src/domain/inspection.js';
 import type { PlatformStore, StoredSample } from '../../src/domain/ports.js';
 import { QUALITY_CODE, allocateBatch, type Quality, type SampleBatch } from '../../src/domain/sample.js';
 import type { StoredApiToken } from '../../src/domain/security.js';
+import { SpcChartConfig } from '../../src/domain/spc.js';
 
 export interface SampleStoreContractOptions<S extends PlatformStore> {
   /** Skips the whole suite, saying why (e.g. "PostgreSQL is not reachable: set GEMBA_TEST_PG_URL"). */
@@ -87,6 +89,105 @@ function events(): PlantEvent[] {
       severity: 'high',
       state: 'cleared',
     },
+  ];
+}
+
+/** Five inspections a second apart: one pass, four fails (three burrs), on press 3, its die, press 30 and the line. */
+function inspections(): Inspection[] {
+  return [
+    {
+      id: 'i1',
+      ts: sec(1),
+      asset: PRESS3,
+      inspector: 'k.weber',
+      result: 'pass',
+      part: 'SN-0001',
+      lot: 'L-2026-03-02',
+      measurements: [
+        { characteristic: 'flange_height', value: 12.013, unit: 'mm', lsl: 11.95, usl: 12.05 },
+        { characteristic: 'burr_height', value: 0.02, usl: 0.1 },
+      ],
+    },
+    {
+      id: 'i2',
+      ts: sec(2),
+      asset: `${PRESS3}0`,
+      inspector: 'k.weber',
+      result: 'fail',
+      measurements: [],
+      defectCategory: 'burr',
+      defectDescription: 'sharp burr along the left flange, "feels like a blade" — ü',
+    },
+    {
+      id: 'i3',
+      ts: sec(3),
+      asset: `${PRESS3}/die`,
+      inspector: 'a.rossi',
+      result: 'fail',
+      measurements: [{ characteristic: 'flange_height', value: 12.07, unit: 'mm' }],
+      defectCategory: 'dimension_out_of_spec',
+    },
+    {
+      id: 'i4',
+      ts: sec(4),
+      asset: 'acme/plant1/stamping/line1',
+      inspector: 'a.rossi',
+      result: 'fail',
+      lot: 'L-2026-03-02',
+      measurements: [],
+      defectCategory: 'burr',
+    },
+    {
+      id: 'i5',
+      ts: sec(5),
+      asset: PRESS3,
+      inspector: 'k.weber',
+      result: 'fail',
+      part: 'SN-0005',
+      measurements: [],
+      defectCategory: 'burr',
+      defectDescription: 'burr at the pierced hole',
+    },
+  ];
+}
+
+/** Live charts: an X̄-R chart with given limits and an I-MR chart with phase I limits and its own rules. */
+function spcCharts(): SpcChartConfig[] {
+  return [
+    SpcChartConfig.parse({
+      id: 'c1',
+      tag: `${PRESS3}/flange_height`,
+      type: 'xbar-r',
+      subgroup: { by: 'count', size: 5 },
+      limits: { center: 12, sigma: 0.035, source: 'given' },
+      createdAt: sec(1),
+    }),
+    SpcChartConfig.parse({
+      id: 'press3.oil-temp',
+      tag: `${PRESS3}/oil_temp`,
+      type: 'i-mr',
+      subgroup: { by: 'count', size: 1 },
+      limits: {
+        center: 45.2,
+        sigma: 0.8,
+        nsigmas: 2.5,
+        source: 'phase-one',
+        estimatedFrom: { from: sec(0), to: sec(100), subgroups: 100, excluded: 2 },
+      },
+      rules: { preset: 'western-electric', tests: { '2': { enabled: true, k: 8 }, '4': { enabled: false } } },
+      severity: 'high',
+      clearAfter: 3,
+      description: 'oil temperature, individuals',
+      createdAt: sec(2),
+    }),
+    SpcChartConfig.parse({
+      id: 'c3',
+      tag: `${PRESS3}/force`,
+      type: 'xbar-s',
+      subgroup: { by: 'time', windowMs: 60_000, minSize: 3 },
+      limits: { center: 400, sigma: 2, source: 'given' },
+      createdAt: sec(3),
+    }),
   ];
 }
 
@@ -481,6 +582,68 @@ export function describeSampleStore<S extends PlatformStore>(
       });
     });
 
+    describe('inspections', () => {
+      const ids = (list: Inspection[]) => list.map((i) => i.id);
+
+      it('keeps every field, optional ones and measurements included, and lists newest first', async () => {
+        await using store = await makeStore();
+        const all = inspections();
+        // Out of time order and in two batches: the listing still goes by ts.
+        await store.appendInspections([all[3], all[0], all[4]] as Inspection[]);
+        await store.appendInspections([]);
+        await store.appendInspections([all[2], all[1]] as Inspection[]);
+        expect(await store.listInspections({ from: T0, to: sec(60), limit: 100 })).toEqual(
+          [...all].reverse(),
+        );
+      });
+
+      it('filters by time range (to exclusive), asset prefix, result, defect category and limit', async () => {
+        await using store = await makeStore();
+        await store.appendInspections(inspections());
+        const list = async (query: Partial<Parameters<PlatformStore['listInspections']>[0]>) =>
+          ids(await store.listInspections({ from: T0, to: sec(60), limit: 100, ...query }));
+        expect(await list({ from: sec(2), to: sec(5) })).toEqual(['i4', 'i3', 'i2']);
+        // press3 covers press3 and press3/die, never press30.
+        expect(await list({ assetPrefix: PRESS3 })).toEqual(['i5', 'i3', 'i1']);
+        expect(await list({ assetPrefix: 'acme/plant1/stamping/line1' })).toEqual([
+          'i5',
+          'i4',
+          'i3',
+          'i2',
+          'i1',
+        ]);
+        expect(await list({ assetPrefix: 'acme/plant2' })).toEqual([]);
+        expect(await list({ result: 'pass' })).toEqual(['i1']);
+        expect(await list({ result: 'fail' })).toEqual(['i5', 'i4', 'i3', 'i2']);
+        expect(await list({ defectCategory: 'burr' })).toEqual(['i5', 'i4', 'i2']);
+        expect(await list({ defectCategory: 'crack' })).toEqual([]);
+        expect(await list({ assetPrefix: PRESS3, result: 'fail', defectCategory: 'burr' })).toEqual(['i5']);
+        expect(await list({ limit: 2 })).toEqual(['i5', 'i4']);
+        expect(await list({ defectCategory: 'burr', limit: 1 })).toEqual(['i5']);
+      });
+    });
+
+    describe('live SPC charts', () => {
+      it('keeps every field, lists in creation order, refuses a taken id and deletes by id', async () => {
+        await using store = await makeStore();
+        const [c1, c2, c3] = spcCharts() as [SpcChartConfig, SpcChartConfig, SpcChartConfig];
+        expect(await store.listSpcCharts()).toEqual([]);
+        // Created in an order that is neither by id nor by createdAt.
+        await store.createSpcChart(c3);
+        await store.createSpcChart(c1);
+        await store.createSpcChart(c2);
+        expect(await store.listSpcCharts()).toEqual([c3, c1, c2]);
+        const duplicate = store.createSpcChart({ ...c1, tag: `${PRESS3}/other` });
+        await expect(duplicate).rejects.toBeInstanceOf(UserError);
+        await expect(duplicate).rejects.toMatchObject({ code: 'already_exists' });
+        expect(await store.listSpcCharts()).toEqual([c3, c1, c2]);
+        expect(await store.deleteSpcChart('c1')).toBe(true);
+        expect(await store.deleteSpcChart('c1')).toBe(false);
+        expect(await store.deleteSpcChart('nope')).toBe(false);
+        expect(await store.listSpcCharts()).toEqual([c3, c2]);
+      });
+    });
+
     describe('dead letters, tokens, audit', () => {
       it('keeps dead letters, newest first, with since, limit and a count', async () => {
         await using store = await makeStore();
@@ -597,6 +760,8 @@ export function describeSampleStore<S extends PlatformStore>(
           await first.appendDeadLetters([{ ts: sec(1), source: 'http', reason: 'bad', payload: '{}' }]);
           await first.createToken(token('t1', 'a'.repeat(64), sec(1)));
           await first.appendAudit({ ts: sec(1), principal: 'p', operation: 'o', input: '{}', outcome: 'ok' });
+          await first.appendInspections(inspections());
+          await first.createSpcChart(spcCharts()[1] as SpcChartConfig);
           await first[Symbol.asyncDispose]();
 
           await using again = await reopen(first);
@@ -618,6 +783,10 @@ export function describeSampleStore<S extends PlatformStore>(
           expect(await again.countDeadLetters()).toBe(1);
           expect(await again.findTokenByHash('a'.repeat(64))).toEqual(token('t1', 'a'.repeat(64), sec(1)));
           expect(await again.listAudit({ limit: 10 })).toHaveLength(1);
+          expect(await again.listInspections({ from: T0, to: sec(60), limit: 100 })).toEqual(
+            [...inspections()].reverse(),
+          );
+          expect(await again.listSpcCharts()).toEqual([spcCharts()[1]]);
           // Latest keeps working on top of what was loaded.
           await again.append(
             batchOf([

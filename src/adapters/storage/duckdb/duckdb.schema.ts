@@ -78,6 +78,23 @@ CREATE TABLE IF NOT EXISTS connections (
   created_seq BIGINT NOT NULL DEFAULT nextval('connection_seq'),
   config VARCHAR NOT NULL
 );
+CREATE SEQUENCE IF NOT EXISTS inspection_seq START 1;
+CREATE TABLE IF NOT EXISTS inspections (
+  id VARCHAR PRIMARY KEY,
+  seq BIGINT NOT NULL DEFAULT nextval('inspection_seq'),
+  ts BIGINT NOT NULL,
+  asset VARCHAR NOT NULL,
+  result VARCHAR NOT NULL,
+  defect_category VARCHAR,
+  body VARCHAR NOT NULL
+);
+CREATE SEQUENCE IF NOT EXISTS spc_chart_seq START 1;
+CREATE TABLE IF NOT EXISTS spc_charts (
+  id VARCHAR PRIMARY KEY,
+  created_seq BIGINT NOT NULL DEFAULT nextval('spc_chart_seq'),
+  config VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS spc_points (chart VARCHAR NOT NULL, ts BIGINT NOT NULL, body VARCHAR NOT NULL);
 `;
 
 /**

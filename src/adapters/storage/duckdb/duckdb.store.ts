@@ -20,9 +20,12 @@ import { AuditEntry } from '../../../domain/audit.js';
 import { DeadLetter } from '../../../domain/dead-letter.js';
 import { OperationalError, UserError } from '../../../domain/errors.js';
 import { PlantEvent } from '../../../domain/event.js';
+import { Inspection } from '../../../domain/inspection.js';
+import { SpcChartConfig, SpcPoint } from '../../../domain/spc.js';
 import type {
   BucketQuery,
   EventQuery,
+  InspectionQuery,
   PlatformStore,
   RawQuery,
   StoredSample,
@@ -172,6 +175,23 @@ async function checkSchemaVersion(writer: DuckDBConnection): Promise<void> {
       `the database has schema version ${String(stored)}; this Gemba reads up to ${SCHEMA_VERSION}`,
     );
   }
+}
+
+/** The usual record filter: from <= ts < to, and the asset itself or anything below it; more can be appended. */
+function windowFilter(query: { from: number; to: number; assetPrefix?: string }): {
+  where: string;
+  values: DuckDBValue[];
+  types: DuckDBType[];
+} {
+  const values: DuckDBValue[] = [timeBound(query.from, 'from'), timeBound(query.to, 'to')];
+  const types: DuckDBType[] = [BIGINT, BIGINT];
+  let where = 'ts >= ? AND ts < ?';
+  if (query.assetPrefix !== undefined) {
+    where += ' AND (asset = ? OR starts_with(asset, ?))';
+    values.push(query.assetPrefix, `${query.assetPrefix}/`);
+    types.push(VARCHAR, VARCHAR);
+  }
+  return { where, values, types };
 }
 
 /** Refuses a batch this store cannot write faithfully, before any of it is written. */
@@ -496,14 +516,9 @@ export class DuckDbStore implements PlatformStore {
   /** Kinds absent or empty: every kind. The asset prefix matches the asset itself and everything below it. */
   listEvents(query: EventQuery): Promise<PlantEvent[]> {
     return this.read('listEvents', async ({ connection }) => {
-      const values: DuckDBValue[] = [timeBound(query.from, 'from'), timeBound(query.to, 'to')];
-      const types: DuckDBType[] = [BIGINT, BIGINT];
-      let where = 'ts >= ? AND ts < ?';
-      if (query.assetPrefix !== undefined) {
-        where += ' AND (asset = ? OR starts_with(asset, ?))';
-        values.push(query.assetPrefix, `${query.assetPrefix}/`);
-        types.push(VARCHAR, VARCHAR);
-      }
+      const filter = windowFilter(query);
+      const { values, types } = filter;
+      let { where } = filter;
       if (query.kinds !== undefined && query.kinds.length > 0) {
         where += ' AND list_contains(?, kind)';
         values.push(listValue([...query.kinds]));
@@ -650,6 +665,141 @@ export class DuckDbStore implements PlatformStore {
     return this.write('deleteConnection', async () => {
       const result = await this.writer.run('DELETE FROM connections WHERE id = $1', [id], [VARCHAR]);
       return result.rowsChanged > 0;
+    });
+  }
+
+  // ---- inspections ----
+
+  appendInspections(inspections: readonly Inspection[]): Promise<void> {
+    return this.write('appendInspections', async () => {
+      if (inspections.length === 0) return;
+      const rows = inspections.map((inspection): DuckDBValue[] => {
+        const { id, ts, asset, result, defectCategory, ...rest } = inspection;
+        return [id, BigInt(ts), asset, result, defectCategory ?? null, JSON.stringify(rest)];
+      });
+      await this.insertRows('inspections (id, ts, asset, result, defect_category, body)', rows, [
+        VARCHAR,
+        BIGINT,
+        VARCHAR,
+        VARCHAR,
+        VARCHAR,
+        VARCHAR,
+      ]);
+    });
+  }
+
+  listInspections(query: InspectionQuery): Promise<Inspection[]> {
+    return this.read('listInspections', async ({ connection }) => {
+      const filter = windowFilter(query);
+      const { values, types } = filter;
+      let { where } = filter;
+      if (query.result !== undefined) {
+        where += ' AND result = ?';
+        values.push(query.result);
+        types.push(VARCHAR);
+      }
+      if (query.defectCategory !== undefined) {
+        where += ' AND defect_category = ?';
+        values.push(query.defectCategory);
+        types.push(VARCHAR);
+      }
+      values.push(rowLimit(query.limit));
+      types.push(BIGINT);
+      const result = await connection.runAndReadAll(
+        `SELECT id, ts::DOUBLE AS ts, asset, result, defect_category, body FROM inspections WHERE ${where} ORDER BY ts DESC, seq DESC LIMIT ?`,
+        values,
+        types,
+      );
+      return result.getRowObjects().map((row) => {
+        const body = parseJsonColumn(row['body'], 'inspection body');
+        const fields = typeof body === 'object' && body !== null ? body : {};
+        return parseRow(
+          Inspection,
+          {
+            ...fields,
+            id: row['id'],
+            ts: row['ts'],
+            asset: row['asset'],
+            result: row['result'],
+            ...(row['defect_category'] !== null && { defectCategory: row['defect_category'] }),
+          },
+          'inspection',
+        );
+      });
+    });
+  }
+
+  // ---- live SPC charts ----
+
+  listSpcCharts(): Promise<SpcChartConfig[]> {
+    return this.read('listSpcCharts', async ({ connection }) => {
+      const result = await connection.runAndReadAll('SELECT config FROM spc_charts ORDER BY created_seq');
+      return result
+        .getRows()
+        .map(([config]) => parseRow(SpcChartConfig, JSON.parse(String(config)) as unknown, 'SPC chart'));
+    });
+  }
+
+  createSpcChart(config: SpcChartConfig): Promise<void> {
+    return this.write('createSpcChart', async () => {
+      const taken = await this.writer.runAndReadAll(
+        'SELECT 1 FROM spc_charts WHERE id = $1',
+        [config.id],
+        [VARCHAR],
+      );
+      if (taken.currentRowCount > 0) {
+        throw new UserError('already_exists', `SPC chart ${config.id} already exists`, {
+          details: { id: config.id },
+        });
+      }
+      await this.writer.run(
+        'INSERT INTO spc_charts (id, config) VALUES ($1, $2)',
+        [config.id, JSON.stringify(config)],
+        [VARCHAR, VARCHAR],
+      );
+    });
+  }
+
+  deleteSpcChart(id: string): Promise<boolean> {
+    return this.write('deleteSpcChart', async () => {
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        await this.writer.run('DELETE FROM spc_points WHERE chart = $1', [id], [VARCHAR]);
+        const result = await this.writer.run('DELETE FROM spc_charts WHERE id = $1', [id], [VARCHAR]);
+        await this.writer.run('COMMIT');
+        return result.rowsChanged > 0;
+      } catch (error) {
+        await this.abandonTransaction();
+        throw error;
+      }
+    });
+  }
+
+  appendSpcPoints(points: readonly SpcPoint[]): Promise<void> {
+    return this.write('appendSpcPoints', async () => {
+      if (points.length === 0) return;
+      const rows = points.map((point): DuckDBValue[] => {
+        const { chart, ts, ...rest } = point;
+        return [chart, BigInt(ts), JSON.stringify(rest)];
+      });
+      await this.insertRows('spc_points (chart, ts, body)', rows, [VARCHAR, BIGINT, VARCHAR]);
+    });
+  }
+
+  listSpcPoints(query: { chart: string; from: number; to: number; limit: number }): Promise<SpcPoint[]> {
+    return this.read('listSpcPoints', async ({ connection }) => {
+      const result = await connection.runAndReadAll(
+        `SELECT ts::DOUBLE AS ts, body FROM (
+           SELECT ts, body, rowid AS r FROM spc_points WHERE chart = ? AND ts >= ? AND ts < ? ORDER BY ts DESC, r DESC LIMIT ?
+         ) ORDER BY ts, r`,
+        [query.chart, timeBound(query.from, 'from'), timeBound(query.to, 'to'), rowLimit(query.limit)],
+        [VARCHAR, BIGINT, BIGINT, BIGINT],
+      );
+      return result.getRowObjects().map((row) => {
+        const body = parseJsonColumn(row['body'], 'SPC point');
+        const fields = typeof body === 'object' && body !== null ? body : {};
+        return parseRow(SpcPoint, { ...fields, chart: query.chart, ts: row['ts'] }, 'SPC point');
+      });
     });
   }
 
