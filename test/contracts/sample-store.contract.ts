@@ -13,7 +13,7 @@ import type { Inspection } from '../../src/domain/inspection.js';
 import type { PlatformStore, StoredSample } from '../../src/domain/ports.js';
 import { QUALITY_CODE, allocateBatch, type Quality, type SampleBatch } from '../../src/domain/sample.js';
 import type { StoredApiToken } from '../../src/domain/security.js';
-import { SpcChartConfig } from '../../src/domain/spc.js';
+import { SpcChartConfig, type SpcPoint } from '../../src/domain/spc.js';
 
 export interface SampleStoreContractOptions<S extends PlatformStore> {
   /** Skips the whole suite, saying why (e.g. "PostgreSQL is not reachable: set GEMBA_TEST_PG_URL"). */
@@ -641,6 +641,46 @@ export function describeSampleStore<S extends PlatformStore>(
         expect(await store.deleteSpcChart('c1')).toBe(false);
         expect(await store.deleteSpcChart('nope')).toBe(false);
         expect(await store.listSpcCharts()).toEqual([c3, c2]);
+      });
+
+      it('keeps plotted points: the newest `limit` of a window, oldest first; deleting the chart deletes them', async () => {
+        await using store = await makeStore();
+        const [c1, c2] = spcCharts() as [SpcChartConfig, SpcChartConfig];
+        await store.createSpcChart(c1);
+        await store.createSpcChart(c2);
+        const plotted = (value: number, rules: string[] = []) => ({
+          value,
+          center: 12,
+          lcl: 11.953,
+          ucl: 12.047,
+          violations: rules.map((rule) => ({ rule, description: `${rule} fired` })),
+        });
+        const point = (chart: string, s: number, extra: Partial<SpcPoint> = {}): SpcPoint => ({
+          chart,
+          ts: sec(s),
+          start: sec(s - 4),
+          n: 5,
+          quality: 'good',
+          level: plotted(12 + s / 1000),
+          dispersion: { value: 0.05, center: 0.0814, lcl: 0, ucl: 0.172, violations: [] },
+          ...extra,
+        });
+        // Appended out of order across calls; one point without a dispersion (the first of an I-MR chart).
+        const p10 = point('c1', 10, { level: plotted(12.06, ['nelson.1']), quality: 'uncertain' });
+        const p5 = point('c1', 5);
+        const { dispersion: _none, ...p20 } = point('c1', 20);
+        await store.appendSpcPoints([p10, point('c2', 7)]);
+        await store.appendSpcPoints([p5, p20]);
+        await store.appendSpcPoints([]);
+        const list = (query: Partial<Parameters<PlatformStore['listSpcPoints']>[0]>) =>
+          store.listSpcPoints({ chart: 'c1', from: T0, to: sec(60), limit: 100, ...query });
+        expect(await list({})).toEqual([p5, p10, p20]);
+        expect(await list({ limit: 2 })).toEqual([p10, p20]);
+        expect(await list({ from: sec(5), to: sec(20) })).toEqual([p5, p10]);
+        expect(await list({ chart: 'c2' })).toEqual([point('c2', 7)]);
+        expect(await store.deleteSpcChart('c1')).toBe(true);
+        expect(await list({})).toEqual([]);
+        expect(await list({ chart: 'c2' })).toEqual([point('c2', 7)]);
       });
     });
 
