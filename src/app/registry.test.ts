@@ -21,10 +21,10 @@ describe('the operations registry', () => {
     }
   });
 
-  it('has unique names of the form noun.verb and unique routes', () => {
+  it('has unique names of the form noun.verb (or noun.part.verb) and unique routes', () => {
     const names = OPERATIONS.map((op) => op.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const n of names) expect(n).toMatch(/^[a-z]+\.[a-z]+$/);
+    for (const n of names) expect(n).toMatch(/^[a-z]+(\.[a-z]+)?\.[a-z]+$/);
     const routes = OPERATIONS.map((op) => `${op.http.method} ${op.http.path}`);
     expect(new Set(routes).size).toBe(routes.length);
   });

@@ -34,6 +34,14 @@ import {
   writeSamples,
 } from './operations/samples.js';
 import { spcChart } from './operations/spc.js';
+import { createSpcChart, listSpcCharts, readSpcPoints, removeSpcChart } from './operations/spc-live.js';
+import {
+  createInspections,
+  listInspections,
+  qualityCapability,
+  qualityPareto,
+  spcCapability,
+} from './operations/quality.js';
 import { createTag, listTags } from './operations/tags.js';
 import type { AppServices } from './services.js';
 
@@ -62,6 +70,15 @@ export const OPERATIONS: readonly Operation[] = [
   testConnection,
   browseConnection,
   spcChart,
+  listSpcCharts,
+  createSpcChart,
+  removeSpcChart,
+  readSpcPoints,
+  createInspections,
+  listInspections,
+  qualityPareto,
+  spcCapability,
+  qualityCapability,
 ];
 
 /** Turns zod issues into one readable line per field. */

@@ -3,6 +3,7 @@ import type { Clock, PlatformStore } from '../domain/index.js';
 import type { TokenService } from './auth.js';
 import type { ConnectionManager } from './connections.js';
 import type { IngestPipeline } from './ingest/pipeline.js';
+import type { LiveSpc } from './spc/live-spc.js';
 import type { TagDirectory } from './tag-directory.js';
 
 export interface AppServices {
@@ -12,4 +13,5 @@ export interface AppServices {
   readonly tokens: TokenService;
   readonly clock: Clock;
   readonly connections: ConnectionManager;
+  readonly spc: LiveSpc;
 }

@@ -3,7 +3,7 @@
  * not empty, then runs the simulator live, publishing through the MQTT broker so it is ingested like any plant.
  */
 import type { App } from '../app/registry.js';
-import { demoAssets, demoTags } from '../adapters/simulator/demo-plant.js';
+import { DEMO_MACHINES, demoAssets, demoTags } from '../adapters/simulator/demo-plant.js';
 import { startSimulatorPublisher } from '../adapters/simulator/mqtt-publisher.js';
 import { PlantSimulator, backfill } from '../adapters/simulator/simulator.js';
 import { type Clock, type Principal, tagPath } from '../domain/index.js';
@@ -29,13 +29,7 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
   const { app, principal } = options;
   const { store, tags, ingest } = app.services;
 
-  const assets = demoAssets().sort((a, b) => a.path.split('/').length - b.path.split('/').length);
-  for (const asset of assets) {
-    if (!(await store.getAsset(asset.path))) await app.call('assets.create', asset, principal);
-  }
-  for (const tag of demoTags()) {
-    if (!tags.byPath(tagPath(tag.asset, tag.name))) await app.call('tags.create', tag, principal);
-  }
+  await setupDemoPlant(app, principal);
 
   // Continue after the history already stored, so a restart neither duplicates nor overlaps it.
   const now = options.clock.now();
@@ -78,4 +72,49 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
       return Promise.resolve();
     },
   };
+}
+
+/** Creates what is missing of the demo plant's asset tree, tags and live control charts. */
+export async function setupDemoPlant(app: App, principal: Principal): Promise<void> {
+  const { store, tags } = app.services;
+  const assets = demoAssets().sort((a, b) => a.path.split('/').length - b.path.split('/').length);
+  for (const asset of assets) {
+    if (!(await store.getAsset(asset.path))) await app.call('assets.create', asset, principal);
+  }
+  for (const tag of demoTags()) {
+    if (!tags.byPath(tagPath(tag.asset, tag.name))) await app.call('tags.create', tag, principal);
+  }
+  await attachDemoCharts(app, principal);
+}
+
+/**
+ * X̄-R charts (subgroups of 5 parts) on the presses' flange height, with the process's design centre and σ as
+ * given limits (Montgomery §6.2.1, "standard values given"): attached before the history is generated, so the
+ * cold start, the off-centre die set-ups and the injected mean shifts of the last hours show as raised and
+ * cleared alarms. An alarm clears after 10 quiet subgroups (about 5 minutes of parts), so a shift that flickers
+ * across the limits stays one alarm.
+ */
+async function attachDemoCharts(app: App, principal: Principal): Promise<void> {
+  const existing = new Set((await app.services.store.listSpcCharts()).map((c) => c.id));
+  for (const machine of DEMO_MACHINES) {
+    const dimension = machine.dimension;
+    if (machine.type !== 'press' || dimension === undefined) continue;
+    const id = `${machine.path.split('/').at(-1) ?? machine.name}-${dimension.name}`.replaceAll('_', '-');
+    if (existing.has(id)) continue;
+    await app.call(
+      'spc.charts.create',
+      {
+        id,
+        tag: tagPath(machine.path, dimension.name),
+        type: 'xbar-r',
+        subgroupSize: 5,
+        center: dimension.target,
+        sigma: dimension.sigma,
+        severity: 'high',
+        clearAfter: 10,
+        description: `${machine.name}: ${dimension.description}`,
+      },
+      principal,
+    );
+  }
 }

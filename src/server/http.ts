@@ -19,6 +19,7 @@ import {
   type Principal,
   type SampleBatch,
   type SampleBus,
+  type PlantEvent,
   UserError,
   isUnder,
   qualityFromCode,
@@ -138,7 +139,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 
   await fastify.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   const streams = new LiveStreams(app, (error) => fastify.log.warn({ err: error }, 'live stream'));
-  const unsubscribe = bus.onStored((batch) => streams.broadcast(batch));
+  const unsubscribeSamples = bus.onStored((batch) => streams.broadcast(batch));
+  const unsubscribeEvents = app.services.ingest.onEvents((events) => streams.broadcastEvents(events));
+  const unsubscribe = () => {
+    unsubscribeSamples();
+    unsubscribeEvents();
+  };
   fastify.get('/api/v1/stream', { websocket: true }, (socket, request) => {
     authenticate(request).then(
       () => streams.add(socket),
@@ -188,6 +194,8 @@ interface Subscriber {
   readonly socket: WebSocket;
   /** Tag ids wanted; undefined until the client subscribes. */
   tagIds: Set<number> | undefined;
+  /** Events wanted: those of assets at or below `under` (all when absent), or of the subscribed tags' assets. */
+  events: { under: string | undefined } | { assets: Set<string> } | undefined;
   dropped: number;
 }
 
@@ -203,14 +211,16 @@ class LiveStreams {
   }
 
   add(socket: WebSocket): void {
-    const sub: Subscriber = { socket, tagIds: undefined, dropped: 0 };
+    const sub: Subscriber = { socket, tagIds: undefined, events: undefined, dropped: 0 };
     this.#subscribers.add(sub);
     socket.on('close', () => this.#subscribers.delete(sub));
     socket.on('error', (error) => this.#onError(error));
     socket.on('message', (data: Buffer) => {
       try {
-        sub.tagIds = this.#parseSubscription(data.toString('utf8'));
-        socket.send(JSON.stringify({ type: 'subscribed', tags: sub.tagIds.size }));
+        const { tagIds, events } = this.#parseSubscription(data.toString('utf8'));
+        sub.tagIds = tagIds;
+        sub.events = events;
+        socket.send(JSON.stringify({ type: 'subscribed', tags: tagIds.size }));
       } catch (error) {
         const e = toGembaError(error);
         socket.send(JSON.stringify({ type: 'error', code: e.code, message: e.message }));
@@ -224,7 +234,7 @@ class LiveStreams {
     );
   }
 
-  #parseSubscription(text: string): Set<number> {
+  #parseSubscription(text: string): { tagIds: Set<number>; events: NonNullable<Subscriber['events']> } {
     let msg: unknown;
     try {
       msg = JSON.parse(text);
@@ -235,16 +245,21 @@ class LiveStreams {
     if (m['type'] !== 'subscribe') throw new UserError('invalid_input', 'expected {"type":"subscribe", ...}');
     const tags = this.#app.services.tags;
     if (Array.isArray(m['tags'])) {
-      return new Set(m['tags'].map((p) => tags.require(String(p)).id));
+      const wanted = m['tags'].map((p) => tags.require(String(p)));
+      return {
+        tagIds: new Set(wanted.map((t) => t.id)),
+        events: { assets: new Set(wanted.map((t) => t.asset)) },
+      };
     }
     const under = m['under'];
     if (typeof under === 'string' || under === undefined) {
-      return new Set(
+      const tagIds = new Set(
         tags
           .all()
           .filter((t) => under === undefined || isUnder(t.asset, under))
           .map((t) => t.id),
       );
+      return { tagIds, events: { under } };
     }
     throw new UserError('invalid_input', '"under" must be an asset path, "tags" an array of tag paths');
   }
@@ -273,6 +288,21 @@ class LiveStreams {
         });
       }
       if (samples.length > 0) sub.socket.send(JSON.stringify({ type: 'samples', samples }));
+    }
+  }
+
+  /** Sends stored events (alarms, machine states, notes) to the subscribers whose scope they fall in. */
+  broadcastEvents(events: readonly PlantEvent[]): void {
+    if (this.#subscribers.size === 0) return;
+    for (const sub of this.#subscribers) {
+      const scope = sub.events;
+      if (scope === undefined || sub.socket.bufferedAmount > WS_MAX_BUFFERED_BYTES) continue;
+      const wanted = events.filter((e) =>
+        'assets' in scope
+          ? scope.assets.has(e.asset)
+          : scope.under === undefined || isUnder(e.asset, scope.under),
+      );
+      if (wanted.length > 0) sub.socket.send(JSON.stringify({ type: 'events', events: wanted }));
     }
   }
 

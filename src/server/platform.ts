@@ -9,6 +9,7 @@ import { TokenService } from '../app/auth.js';
 import { IngestPipeline } from '../app/ingest/pipeline.js';
 import { App } from '../app/registry.js';
 import { TagDirectory } from '../app/tag-directory.js';
+import { LiveSpc } from '../app/spc/live-spc.js';
 import { MemoryBus } from '../adapters/bus/memory/memory.bus.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../adapters/broker/aedes/embedded.broker.js';
 import { decodeUnsMessage } from '../adapters/ingest/mqtt/uns.js';
@@ -148,7 +149,17 @@ export async function openCore(options: {
         },
       }),
     );
-    const app = new App({ store, ingest, tags, tokens, clock, connections });
+    const spc = stack.use(
+      new LiveSpc({
+        bus,
+        tags,
+        store,
+        emitEvents: (events) => ingest.ingestEvents(events, 'spc'),
+        onError: (error) => log('error', 'live SPC', error),
+      }),
+    );
+    await spc.start();
+    const app = new App({ store, ingest, tags, tokens, clock, connections, spc });
     late.sink = createIngestSink(app, SYSTEM_PRINCIPAL);
     const moved = stack.move();
     return { app, tokens, bus, connections, [Symbol.asyncDispose]: () => moved.disposeAsync() };

@@ -78,7 +78,8 @@ export interface ChartResult {
   readonly findings: readonly ChartFinding[];
 }
 
-const BEYOND_LIMITS = (statistic: string): RuleViolation => ({
+/** The one rule of a dispersion chart (R, S, MR): a point beyond its limits. */
+export const BEYOND_LIMITS = (statistic: string): RuleViolation => ({
   rule: 'limits',
   description: `beyond the control limits of the ${statistic} chart`,
 });
@@ -98,7 +99,7 @@ function split<T>(
 }
 
 /** The rule settings without absent K values (the rules module takes only given ones). */
-function ruleTests(
+export function ruleTests(
   tests: Partial<Record<NelsonTest, { readonly enabled: boolean; readonly k?: number | undefined }>>,
 ): NonNullable<RuleConfig['tests']> {
   return Object.fromEntries(

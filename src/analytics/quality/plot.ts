@@ -6,6 +6,7 @@
  * charts give the same bytes (no ids, no dates, no fonts or CSS from outside).
  */
 import { UserError } from '../../domain/errors.js';
+import { PLOT_FONT, coordinate as c, escapeXml, formatSignificant, niceNumber, niceTicks } from './svg.js';
 import type { ChartPoint, ControlChart } from './types.js';
 
 export interface ControlChartSvgOptions {
@@ -21,7 +22,7 @@ export interface ControlChartSvgOptions {
   readonly labels?: readonly string[];
 }
 
-const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
+const FONT = PLOT_FONT;
 const COLORS = {
   line: '#1f4e79',
   point: '#1f4e79',
@@ -60,68 +61,6 @@ const STATISTIC_NAMES: Readonly<Record<string, string>> = {
 };
 /** Statistics measured in the unit of the variable (attribute charts plot counts and rates). */
 const UNIT_STATISTICS = new Set(['xbar', 'r', 's', 'i', 'mr', 'ewma', 'cusum+', 'cusum-', 'cusum']);
-
-/** Escapes text for XML content and attribute values. */
-export function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
-
-/** Heckbert's nice number: a number of the form 1, 2, 5 (or 1, 2, 5, 10 when rounding) × 10ᵏ near `x`. */
-function niceNumber(x: number, round: boolean): number {
-  const exponent = Math.floor(Math.log10(x));
-  const fraction = x / 10 ** exponent;
-  let nice: number;
-  if (round) nice = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10;
-  else nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;
-  return nice * 10 ** exponent;
-}
-
-export interface NiceTicks {
-  /** Domain rounded out to whole steps. */
-  readonly min: number;
-  readonly max: number;
-  readonly step: number;
-  readonly ticks: readonly number[];
-  /** Decimals that print every tick exactly. */
-  readonly decimals: number;
-}
-
-/** Nice axis ticks covering [min, max] with about `count` intervals (Heckbert, Graphics Gems, 1990). */
-export function niceTicks(min: number, max: number, count = 5): NiceTicks {
-  if (!Number.isFinite(min) || !Number.isFinite(max) || max < min) {
-    throw new UserError('invalid_input', `ticks need a finite range, got [${min}, ${max}]`);
-  }
-  if (max === min) {
-    const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
-    return niceTicks(min - pad, max + pad, count);
-  }
-  const step = niceNumber(niceNumber(max - min, false) / Math.max(1, count), true);
-  const lo = Math.floor(min / step + 1e-9) * step;
-  const hi = Math.ceil(max / step - 1e-9) * step;
-  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
-  const ticks: number[] = [];
-  for (let k = 0; lo + k * step <= hi + step * 1e-6; k++)
-    ticks.push(Number((lo + k * step).toFixed(decimals)));
-  return { min: lo, max: hi, step, ticks, decimals };
-}
-
-/** A number to 6 significant figures, trailing zeros kept ("74.0143", "73.9880", "0.0481252"); zero is "0". */
-export function formatSignificant(value: number, digits = 6): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (value === 0) return '0';
-  return value.toPrecision(digits);
-}
-
-/** Coordinate with 2 decimals (callers pass finite numbers only). */
-function c(value: number): string {
-  const text = value.toFixed(2);
-  return text === '-0.00' ? '0.00' : text;
-}
 
 /** "nelson.2" → "2", "we.4" → "W4", anything else as given. */
 function ruleLabel(rule: string): string {

@@ -306,6 +306,46 @@ function sdLimits(sigma: number, nsigmas: number): (n: number) => PointLimits {
   };
 }
 
+/** The two charts of a variables chart type: the level (X̄ or I) and the dispersion (R, S or MR). */
+export interface PairLimits {
+  readonly level: PointLimits;
+  readonly dispersion: PointLimits;
+}
+
+/**
+ * Phase II limits of a variables chart pair for subgroups of size n, from a frozen centre and σ: what a live chart
+ * plots each new subgroup against. Same formulas as the charts above (for I-MR, n is 1 and the MR limits are
+ * those of span 2).
+ * @example frozenPairLimits('xbar-r', { center: 74, sigma: 0.01 })(5).dispersion.ucl // D2·σ = 4.918·0.01
+ */
+export function frozenPairLimits(
+  type: 'xbar-r' | 'xbar-s' | 'i-mr',
+  frozen: FrozenLimits,
+  options: { readonly nsigmas?: number; readonly d2Source?: D2Source } = {},
+): (n: number) => PairLimits {
+  const { center, sigma } = checkFrozen(frozen);
+  const nsigmas = checkNsigmas(options.nsigmas ?? 3);
+  const d2Of = d2Lookup(options.d2Source);
+  const level = xbarLimits(center, sigma, nsigmas);
+  if (type === 'i-mr') {
+    const limits = { level: level(1), dispersion: rangeLimits(sigma, nsigmas, d2Of)(2) };
+    return () => limits;
+  }
+  const dispersion = type === 'xbar-r' ? rangeLimits(sigma, nsigmas, d2Of) : sdLimits(sigma, nsigmas);
+  const byN = new Map<number, PairLimits>();
+  return (n) => {
+    if (!Number.isInteger(n) || n < 2 || n > MAX_SUBGROUP_SIZE) {
+      fail(`${type} chart: subgroup size ${n} is not between 2 and ${MAX_SUBGROUP_SIZE}`);
+    }
+    let limits = byN.get(n);
+    if (limits === undefined) {
+      limits = { level: level(n), dispersion: dispersion(n) };
+      byN.set(n, limits);
+    }
+    return limits;
+  };
+}
+
 interface SubgroupChartsSetup {
   readonly groups: readonly Subgroup[];
   readonly excluded: ReadonlySet<number>;

@@ -44,6 +44,7 @@ export interface IngestDeps {
 export class IngestPipeline {
   readonly #deps: IngestDeps;
   readonly #counters = new Map<string, IngestCounters>();
+  readonly #eventListeners = new Set<(events: readonly PlantEvent[]) => void>();
 
   constructor(deps: IngestDeps) {
     this.#deps = deps;
@@ -119,7 +120,14 @@ export class IngestPipeline {
       this.#deadLetter(source, letters),
     ]);
     this.#count(source, events.length, letters.length);
+    if (events.length > 0) for (const listener of this.#eventListeners) listener(events);
     return { accepted: events.length, rejected: letters.length, errors, events };
+  }
+
+  /** Called with the events of each ingest call once they are stored. Returns an unsubscribe function. */
+  onEvents(listener: (events: readonly PlantEvent[]) => void): () => void {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
   }
 
   /** Records input rejected before it reached the pipeline (unparsable JSON, an unknown topic). */

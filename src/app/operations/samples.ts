@@ -46,7 +46,7 @@ const Window = {
   to: TimeArg.default('now'),
 };
 
-function resolveWindow(
+export function resolveWindow(
   from: string | number,
   to: string | number,
   now: number,
