@@ -8,7 +8,7 @@ import { connectionsTable } from './commands/connections.js';
 import { importCsvCommand } from './commands/import-csv.js';
 import { operationHelp, runOperation } from './commands/operation.js';
 import { queryCommand } from './commands/query.js';
-import { spcChartCommand } from './commands/spc.js';
+import { spcCapabilityCommand, spcChartCommand, spcParetoCommand } from './commands/spc.js';
 import { startCommand } from './commands/start.js';
 import { exitCode } from './exit-codes.js';
 
@@ -20,7 +20,10 @@ const USAGE = `gemba — the shop floor's data platform
   gemba import csv FILE [--format long|wide] [--time-zone Europe/Berlin] [--delimiter ';'] [--ts-unit ms|s] [--units-row]
   gemba query TAG [--from now-1h] [--to now] [--buckets N | --raw [--limit N]] [--format table|csv|json]
   gemba spc chart --type xbar-r|xbar-s|i-mr|p|np|c|u|ewma|cusum --file data.csv [--column NAME]
-        [--subgroup-size N | --subgroup-column NAME] [--phase-one N] [--rules nelson|western-electric] [--plot out.svg]
+        [--subgroup-size N | --subgroup-column NAME] [--phase-one N] [--rules nelson|western-electric] [--plot out.svg|png]
+  gemba spc capability --file data.csv [--column NAME] [--lsl X] [--usl X] [--target X] [--sigma-within S]
+        [--subgroup-size N] [--confidence 0.95] [--format table|json] [--plot hist.svg|png]
+  gemba spc pareto --file defects.csv [--column NAME] [--count-column NAME] [--other-below PCT] [--plot pareto.svg|png]
   gemba ops                          list every operation (each is also a command below)
   gemba <noun> <verb> [--flags]      run an operation, e.g. gemba tags list --under acme/plant1
   gemba <noun> <verb> --help         its flags
@@ -64,8 +67,9 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${await connectionsTable(client)}\n`);
     return 0;
   }
-  if (command === 'spc' && sub === 'chart') {
-    process.stdout.write(`${await spcChartCommand({ ...args, positionals: args.positionals.slice(2) })}\n`);
+  const spcCommands = { chart: spcChartCommand, capability: spcCapabilityCommand, pareto: spcParetoCommand };
+  if (command === 'spc' && (sub === 'chart' || sub === 'capability' || sub === 'pareto')) {
+    process.stdout.write(`${await spcCommands[sub]({ ...args, positionals: args.positionals.slice(2) })}\n`);
     return 0;
   }
   if (command === 'query') {
@@ -75,7 +79,11 @@ async function main(argv: readonly string[]): Promise<number> {
     );
     return 0;
   }
-  const op = OPERATIONS.find((o) => o.name === `${command}.${sub ?? ''}`);
+  // `gemba spc charts list` → spc.charts.list; `gemba tags list` → tags.list.
+  const [, , third] = args.positionals;
+  const op =
+    OPERATIONS.find((o) => third !== undefined && o.name === `${command}.${sub ?? ''}.${third}`) ??
+    OPERATIONS.find((o) => o.name === `${command}.${sub ?? ''}`);
   if (!op) {
     const nouns = [...new Set(OPERATIONS.map((o) => o.name.split('.')[0]))].join(', ');
     throw new UserError(

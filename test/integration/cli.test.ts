@@ -1,24 +1,10 @@
 /** The `gemba` command line, run as a real process against a data directory. */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gemba } from '../helpers/cli.js';
 import { tempDir } from '../helpers/platform.js';
 
-const run = promisify(execFile);
 const dir = tempDir('gemba-cli-');
 const press = 'acme/plant1/stamping/line1/press1';
-
-async function gemba(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      env: { ...process.env, GEMBA_LOG_LEVEL: 'warn' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 beforeAll(async () => {
   const levels: Array<[string, string]> = [

@@ -1,13 +1,24 @@
 /**
  * `gemba spc chart --type xbar-r --file data.csv [--column x] [--subgroup-size 5 | --subgroup-column sample]
- *   [--phase-one 25] [--rules nelson|western-electric] [--plot chart.svg] [--format table|json]`
- * Runs the SPC engine on a file, here (no server needed): prints centre line, limits, σ and every rule that fired.
+ *   [--phase-one 25] [--rules nelson|western-electric] [--plot chart.svg|png] [--format table|json]`
+ * `gemba spc capability --file data.csv --column x [--lsl ..] [--usl ..] [--target ..] [--plot hist.svg|png]`
+ * `gemba spc pareto --file defects.csv --column category [--count-column n] [--plot pareto.svg|png]`
+ * Run the SPC engine on a file, here (no server needed): a chart's limits and the rules that fired, a capability
+ * study, a Pareto table.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import {
+  type CapabilityResult,
+  type CapabilitySpec,
+  capability,
+} from '../../analytics/quality/capability.js';
 import { type ChartRequest, type ChartResult, buildChart } from '../../analytics/quality/chart.js';
+import { type ParetoResult, pareto } from '../../analytics/quality/pareto.js';
 import { CHART_TYPES, type ChartType } from '../../analytics/quality/types.js';
 import { UserError } from '../../domain/index.js';
 import { type ParsedArgs, stringFlag } from '../args.js';
+import { svgToPng } from '../png.js';
 
 /** A table with a header row, separated by commas, semicolons, tabs or runs of spaces. */
 export function readTable(text: string): { columns: string[]; rows: string[][] } {
@@ -161,24 +172,201 @@ export function describeChart(result: ChartResult): string {
   return lines.join('\n');
 }
 
-export async function spcChartCommand(args: ParsedArgs): Promise<string> {
+/** The file a command reads: --file or the first positional. */
+function readInput(args: ParsedArgs, usage: string): { file: string; text: string } {
   const file = stringFlag(args, 'file') ?? args.positionals[0];
-  if (file === undefined)
-    throw new UserError('invalid_input', 'usage: gemba spc chart --type xbar-r --file data.csv …');
-  let text: string;
+  if (file === undefined) throw new UserError('invalid_input', `usage: ${usage}`);
   try {
-    text = readFileSync(file, 'utf8');
+    return { file, text: readFileSync(file, 'utf8') };
   } catch (error) {
     throw new UserError('not_found', `cannot read ${file}`, { cause: error });
   }
+}
+
+/** The --plot file's format, checked before any work is done. */
+function plotTarget(args: ParsedArgs): { path: string; format: 'svg' | 'png' } | undefined {
+  const path = stringFlag(args, 'plot');
+  if (path === undefined) return undefined;
+  const ext = extname(path).toLowerCase();
+  if (ext !== '.svg' && ext !== '.png') {
+    throw new UserError(
+      'invalid_input',
+      `--plot writes SVG or PNG: give a file name ending in .svg or .png (got "${path}")`,
+    );
+  }
+  return { path, format: ext === '.svg' ? 'svg' : 'png' };
+}
+
+/** Writes the plot as SVG text, or rendered to PNG. */
+async function writePlot(target: { path: string; format: 'svg' | 'png' }, svg: string): Promise<void> {
+  writeFileSync(target.path, target.format === 'svg' ? svg : await svgToPng(svg));
+}
+
+export async function spcChartCommand(args: ParsedArgs): Promise<string> {
+  const { file, text } = readInput(args, 'gemba spc chart --type xbar-r --file data.csv …');
+  const plot = plotTarget(args);
   const result = buildChart(requestFromArgs(args, text));
-  const plot = stringFlag(args, 'plot');
   if (plot !== undefined) {
-    if (!plot.endsWith('.svg'))
-      throw new UserError('invalid_input', '--plot writes SVG: give a file name ending in .svg');
     const { renderControlChartSvg } = await import('../../analytics/quality/plot.js');
-    writeFileSync(plot, renderControlChartSvg(result.charts, { title: `${result.type} chart of ${file}` }));
+    await writePlot(plot, renderControlChartSvg(result.charts, { title: `${result.type} chart of ${file}` }));
   }
   if (stringFlag(args, 'format') === 'json') return JSON.stringify(result, null, 2);
-  return describeChart(result) + (plot !== undefined ? `\n\nChart written to ${plot}` : '');
+  return describeChart(result) + (plot !== undefined ? `\n\nChart written to ${plot.path}` : '');
+}
+
+/** The file, plot target and table of a one-column command, and the column asked for (the first by default). */
+function readColumnInput(args: ParsedArgs, usage: string) {
+  const { file, text } = readInput(args, usage);
+  const plot = plotTarget(args);
+  const table = readTable(text);
+  return { file, plot, table, name: stringFlag(args, 'column') ?? table.columns[0] ?? '' };
+}
+
+/** A text column of a table, by name. */
+function textColumn(table: { columns: string[]; rows: string[][] }, name: string): string[] {
+  const i = table.columns.indexOf(name);
+  if (i < 0)
+    throw new UserError('invalid_input', `no column "${name}"; the file has: ${table.columns.join(', ')}`);
+  return table.rows.map((row) => row[i] ?? '');
+}
+
+function positiveIntegerFlag(args: ParsedArgs, name: string, flag: string): number | undefined {
+  const v = numberFlag(args, name);
+  if (v !== undefined && !(Number.isInteger(v) && v >= 1))
+    throw new UserError('invalid_input', `${flag} expects a positive integer`);
+  return v;
+}
+
+const fixed = (v: number | undefined, digits = 4): string => (v === undefined ? '—' : v.toFixed(digits));
+const ppmText = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(1));
+
+/** Rows of cells printed with each column padded to its widest cell (numbers right-aligned after the first). */
+function alignedTable(rows: ReadonlyArray<readonly string[]>): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, k) => (widths[k] = Math.max(widths[k] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, k) => (k === 0 ? cell.padEnd(widths[k] ?? 0) : cell.padStart(widths[k] ?? 0)))
+      .join('   ')
+      .trimEnd(),
+  );
+}
+
+export function describeCapability(r: CapabilityResult, spec: CapabilitySpec): string {
+  const ci = (i: { lower: number; upper: number } | undefined) =>
+    i === undefined ? ['—', '—'] : [fixed(i.lower), fixed(i.upper)];
+  const pct = `${Number((r.confidence * 100).toFixed(2))}% CI`;
+  const lines = [
+    `n ${r.n}   mean ${sig(r.mean)}   σ within ${sig(r.sigmaWithin)} (${r.sigmaWithinSource})   σ overall ${sig(r.sigmaOverall)}`,
+    `LSL ${spec.lsl === undefined ? '—' : sig(spec.lsl)}   USL ${spec.usl === undefined ? '—' : sig(spec.usl)}   target ${spec.target === undefined ? '—' : sig(spec.target)}`,
+    '',
+    ...alignedTable([
+      ['index', 'value', `${pct} lower`, 'upper'],
+      ['Cp', fixed(r.cp), ...ci(r.cpInterval)],
+      ['Cpk', fixed(r.cpk), ...ci(r.cpkInterval)],
+      ['Pp', fixed(r.pp), ...ci(r.ppInterval)],
+      ['Ppk', fixed(r.ppk), ...ci(r.ppkInterval)],
+      ['Cpm', fixed(r.cpm), '', ''],
+    ]),
+    '',
+    ...alignedTable([
+      ['PPM', '< LSL', '> USL', 'total'],
+      ...(
+        [
+          ['expected (within)', r.expectedPpmWithin],
+          ['expected (overall)', r.expectedPpmOverall],
+          ['observed', r.observedPpm],
+        ] as const
+      ).map(([name, set]) => [name, ppmText(set.belowLsl), ppmText(set.aboveUsl), ppmText(set.total)]),
+    ]),
+    '',
+    r.normality === undefined
+      ? 'Anderson–Darling normality: not checked (fewer than 8 values)'
+      : `Anderson–Darling normality: A² ${r.normality.a2.toFixed(4)}, A²* ${r.normality.a2Adjusted.toFixed(4)}, ${r.normality.pValue < 0.001 ? 'p < 0.001' : `p = ${r.normality.pValue.toFixed(4)}`}`,
+  ];
+  if (r.warnings.length > 0) lines.push('', 'Warnings:', ...r.warnings.map((w) => `  - ${w}`));
+  return lines.join('\n');
+}
+
+export async function spcCapabilityCommand(args: ParsedArgs): Promise<string> {
+  const { file, plot, table, name } = readColumnInput(
+    args,
+    'gemba spc capability --file data.csv --column x --lsl 9.5 --usl 10.6 [--target 10.1] [--plot hist.svg]',
+  );
+  const values = column(table, name);
+  const lsl = numberFlag(args, 'lsl');
+  const usl = numberFlag(args, 'usl');
+  const target = numberFlag(args, 'target');
+  const sigmaWithin = numberFlag(args, 'sigmaWithin');
+  const confidence = numberFlag(args, 'confidence');
+  const subgroupSize = positiveIntegerFlag(args, 'subgroupSize', '--subgroup-size');
+  const spec: CapabilitySpec = {
+    ...(lsl !== undefined && { lsl }),
+    ...(usl !== undefined && { usl }),
+    ...(target !== undefined && { target }),
+  };
+  const result = capability(values, spec, {
+    ...(sigmaWithin !== undefined && { sigmaWithin }),
+    ...(confidence !== undefined && { confidence }),
+    ...(subgroupSize !== undefined && { subgroupSize }),
+  });
+  if (plot !== undefined) {
+    const { renderCapabilitySvg } = await import('../../analytics/quality/capability-plot.js');
+    const unit = stringFlag(args, 'unit');
+    await writePlot(
+      plot,
+      renderCapabilitySvg(values, result, spec, {
+        title: `Capability of ${name} in ${file}`,
+        ...(unit !== undefined && { unit }),
+      }),
+    );
+  }
+  if (stringFlag(args, 'format') === 'json') return JSON.stringify(result, null, 2);
+  return describeCapability(result, spec) + (plot !== undefined ? `\n\nPlot written to ${plot.path}` : '');
+}
+
+export function describePareto(result: ParetoResult): string {
+  const lines = alignedTable([
+    ['category', 'count', 'percent', 'cumulative'],
+    ...result.rows.map((r) => [
+      r.categories === undefined ? r.category : `${r.category} (${r.categories.length})`,
+      String(r.count),
+      r.percent.toFixed(1),
+      r.cumulativePercent.toFixed(1),
+    ]),
+  ]);
+  lines.push('', `total ${result.total}`);
+  const other = result.rows.find((r) => r.categories !== undefined);
+  if (other?.categories !== undefined) lines.push(`${other.category}: ${other.categories.join(', ')}`);
+  return lines.join('\n');
+}
+
+export async function spcParetoCommand(args: ParsedArgs): Promise<string> {
+  const { file, plot, table, name } = readColumnInput(
+    args,
+    'gemba spc pareto --file defects.csv --column category [--count-column n] [--plot pareto.svg]',
+  );
+  const categories = textColumn(table, name);
+  const countColumn = stringFlag(args, 'countColumn');
+  // Without a count column each row is one occurrence (a defect log); with one, rows carry their counts.
+  const counts = countColumn === undefined ? categories.map(() => 1) : column(table, countColumn);
+  const blank = categories.findIndex((c) => c === '');
+  if (blank >= 0) throw new UserError('invalid_input', `line ${blank + 2}: the ${name} column is empty`);
+  const otherBelowPercent = numberFlag(args, 'otherBelow');
+  const result = pareto(
+    categories.map((category, i) => ({ category, count: counts[i] ?? 0 })),
+    otherBelowPercent === undefined ? {} : { otherBelowPercent },
+  );
+  if (plot !== undefined) {
+    const { renderParetoSvg } = await import('../../analytics/quality/pareto-plot.js');
+    await writePlot(
+      plot,
+      renderParetoSvg(result, {
+        title: `Pareto of ${name} in ${file}`,
+        ...(countColumn !== undefined && { countLabel: countColumn }),
+      }),
+    );
+  }
+  if (stringFlag(args, 'format') === 'json') return JSON.stringify(result, null, 2);
+  return describePareto(result) + (plot !== undefined ? `\n\nPlot written to ${plot.path}` : '');
 }
