@@ -2,24 +2,12 @@
  * The dashboard in a real browser: the platform with its demo plant, the page built by Vite, headless Chromium.
  * Skipped with its reason where Chromium is not installed, except under CI=true, where a missing browser fails.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loadConfig } from '../../src/server/config.js';
-import { type Platform, createPlatform } from '../../src/server/platform.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP_REASON = 'Chromium not installed: apt-get install chromium';
-const hasChromium = existsSync(CHROMIUM);
-const inCi = process.env['CI'] === 'true';
-const suite = hasChromium || inCi ? describe : describe.skip;
-if (!hasChromium && !inCi) console.warn(`dashboard e2e skipped: ${SKIP_REASON}`);
+import { type DashboardSession, browserSuite, dashboardLogin, openDashboard } from './browser.js';
 
 /**
  * Runs in the page (as a string: this file is type-checked without the DOM library). Counts the painted pixels of
@@ -47,62 +35,26 @@ const POLL = { timeout: 15_000 } as const;
 const SCREENSHOT = join(tmpdir(), 'gemba-dashboard.png');
 const VIEWER = { width: 1440, height: 900 };
 
-suite(`dashboard in Chromium${hasChromium || inCi ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
-  let dir: string | undefined;
-  let platform: Platform | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
+browserSuite('dashboard in Chromium', () => {
+  let session: DashboardSession | undefined;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`CI=true and ${SKIP_REASON} (expected ${CHROMIUM})`);
-    dir = await mkdtemp(join(tmpdir(), 'gemba-e2e-'));
-    const webDir = join(dir, 'web');
-    await build({
-      configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)),
-      build: { outDir: webDir, emptyOutDir: true },
-      logLevel: 'silent',
+    session = await openDashboard({
+      prefix: 'gemba-e2e-',
+      env: { GEMBA_DEMO: 'true', GEMBA_DEMO_BACKFILL_MINUTES: '30' },
+      viewport: VIEWER,
     });
-    platform = await createPlatform(
-      loadConfig({
-        GEMBA_DATA_DIR: join(dir, 'data'),
-        GEMBA_HOST: '127.0.0.1',
-        GEMBA_PORT: '0',
-        GEMBA_MQTT_PORT: '0',
-        GEMBA_DEMO: 'true',
-        GEMBA_DEMO_BACKFILL_MINUTES: '30',
-        GEMBA_WEB_DIR: webDir,
-        GEMBA_LOG_LEVEL: 'warn',
-      }),
-    );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    context = await browser.newContext({ viewport: VIEWER });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ page, pageErrors } = session);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await platform?.[Symbol.asyncDispose]();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await session?.[Symbol.asyncDispose]();
   });
 
   it('shows the plant, live values and a live trend of a press temperature', async () => {
-    const { url, adminToken } = requirePlatform(platform);
+    const { url, adminToken } = dashboardLogin(session);
     await page.goto(`${url}/#token=${adminToken}`);
 
     // The token moves from the address bar into localStorage.
@@ -170,8 +122,8 @@ suite(`dashboard in Chromium${hasChromium || inCi ? '' : ` (skipped: ${SKIP_REAS
   }, 150_000);
 
   it('asks for a token again when the API answers 401', async () => {
-    const { url } = requirePlatform(platform);
-    const fresh = await requireBrowser(browser).newContext({ viewport: VIEWER });
+    const { url } = dashboardLogin(session);
+    const fresh = await (session ?? fail()).browser.newContext({ viewport: VIEWER });
     try {
       const other = await fresh.newPage();
       await other.goto(`${url}/#token=gmb_not_a_real_token`);
@@ -185,12 +137,6 @@ suite(`dashboard in Chromium${hasChromium || inCi ? '' : ` (skipped: ${SKIP_REAS
   });
 });
 
-function requirePlatform(p: Platform | undefined): { url: string; adminToken: string } {
-  if (!p?.adminToken) throw new Error('the platform did not start with an admin token');
-  return { url: p.url, adminToken: p.adminToken };
-}
-
-function requireBrowser(b: Browser | undefined): Browser {
-  if (!b) throw new Error('Chromium did not start');
-  return b;
+function fail(): never {
+  throw new Error('Chromium did not start');
 }

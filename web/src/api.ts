@@ -10,6 +10,7 @@ import {
   type Sample,
   type Tag,
 } from './model.js';
+import { ChartsResponse, PointsResponse, type ChartEntry } from './spc-model.js';
 
 /** An API call that did not succeed; `status` is 0 when the server could not be reached. */
 export class ApiError extends Error {
@@ -38,6 +39,12 @@ export interface BucketQuery {
   readonly buckets: number;
 }
 
+export interface SpcPointsQuery {
+  readonly id: string;
+  readonly from: number;
+  readonly to: number;
+}
+
 export class ApiClient {
   readonly #options: ApiClientOptions;
 
@@ -61,6 +68,17 @@ export class ApiClient {
   async buckets(query: BucketQuery, signal?: AbortSignal): Promise<BucketsResponse> {
     const { tag, from, to, buckets } = query;
     return this.#get('/api/v1/samples/buckets', { tag, from, to, buckets }, BucketsResponse, signal);
+  }
+
+  /** Every live control chart with its status (subgroups so far, active alarms). */
+  async spcCharts(signal?: AbortSignal): Promise<ChartEntry[]> {
+    return (await this.#get('/api/v1/spc/charts', {}, ChartsResponse, signal)).charts;
+  }
+
+  /** A chart's subgroups in a window, each with its limits and the rules that fired, and its alarm events. */
+  async spcPoints(query: SpcPointsQuery, signal?: AbortSignal): Promise<PointsResponse> {
+    const { id, from, to } = query;
+    return this.#get('/api/v1/spc/charts/points', { id, from, to }, PointsResponse, signal);
   }
 
   async #get<S extends z.ZodMiniType>(

@@ -33,3 +33,46 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
   parent.replaceChildren();
   append(parent, children);
 }
+
+/** A row of toggle buttons of which one is pressed (a time-window picker). */
+export interface WindowPicker<T extends string> {
+  readonly element: HTMLElement;
+  /** Marks `id` pressed (without calling onPick). */
+  select(id: T): void;
+}
+
+/**
+ * Buttons for time windows; a click on another window than the pressed one calls `onPick` with its id.
+ * @example windowPicker([{ id: '1h', label: '1 h' }], '1h', isWindowId, (id) => chart.setWindow(id))
+ */
+export function windowPicker<T extends string>(
+  windows: readonly { readonly id: T; readonly label: string }[],
+  selected: T,
+  isId: (value: string | undefined) => value is T,
+  onPick: (id: T) => void,
+): WindowPicker<T> {
+  let current = selected;
+  const element = h(
+    'div',
+    { class: 'segmented', role: 'group', 'aria-label': 'Time window' },
+    ...windows.map((w) =>
+      h(
+        'button',
+        { type: 'button', 'data-window': w.id, 'aria-pressed': String(w.id === selected) },
+        w.label,
+      ),
+    ),
+  );
+  const select = (id: T): void => {
+    current = id;
+    for (const button of element.querySelectorAll<HTMLElement>('[data-window]')) {
+      button.setAttribute('aria-pressed', String(button.dataset['window'] === id));
+    }
+  };
+  element.addEventListener('click', (event) => {
+    if (!(event.target instanceof Element)) return;
+    const id = event.target.closest<HTMLElement>('[data-window]')?.dataset['window'];
+    if (isId(id) && id !== current) onPick(id);
+  });
+  return { element, select };
+}

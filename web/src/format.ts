@@ -31,6 +31,11 @@ function numberFormat(fractionDigits: number): Intl.NumberFormat {
   return f;
 }
 
+/** A number with exactly `decimals` decimals, grouped as the reader's locale does: (12, 4) → "12.0000". */
+export function formatFixed(value: number, decimals: number): string {
+  return numberFormat(decimals).format(value);
+}
+
 /** A measured number with about four significant digits: 1234.5 → "1,235", 62.347 → "62.35", 0.01234 → "0.0123". */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);

@@ -1,4 +1,7 @@
-/** Dashboard entry: wires the token, API client, live stream, plant tree, live panel and trend chart together. */
+/**
+ * Dashboard entry: wires the token, API client, live stream, and the two views together: the plant (tree, live
+ * panel, trend chart) and the control charts (live SPC).
+ */
 import './style.css';
 import { ApiClient, ApiError, errorMessage, isAbort } from './api.js';
 import { h, replaceChildren } from './dom.js';
@@ -16,8 +19,16 @@ import { LiveStream, streamUrl, type StreamStatus } from './stream.js';
 import { TrendChart, isWindowId, type WindowId } from './trend-chart.js';
 import { buildPlantTree } from './plant-model.js';
 import { PlantTree } from './tree.js';
+import { SpcPage } from './spc-page.js';
+import { activeAlarmTotal, chartTypeLabel, isSpcWindow, type ChartEntry } from './spc-model.js';
 
 const BANNER_MS = 20_000;
+
+const VIEWS = ['plant', 'spc'] as const;
+type View = (typeof VIEWS)[number];
+function isView(value: string | undefined): value is View {
+  return VIEWS.some((v) => v === value);
+}
 
 class Dashboard {
   readonly #host: HTMLElement;
@@ -29,7 +40,14 @@ class Dashboard {
   readonly #status: HTMLElement;
   readonly #breadcrumb: HTMLElement;
   readonly #banner: HTMLElement;
+  readonly #spc: SpcPage;
+  readonly #plantView: HTMLElement;
+  readonly #tabs: HTMLElement;
+  readonly #alarmCount: HTMLElement;
+  /** In the plant view: a link to the control chart of the charted tag, when it has one. */
+  readonly #spcLink: HTMLButtonElement;
 
+  #view: View = 'plant';
   #token: string | undefined;
   #assets = new Map<string, Asset>();
   #tags: Tag[] = [];
@@ -52,11 +70,13 @@ class Dashboard {
     this.#stream = new LiveStream({
       url: () => streamUrl(this.#token ?? ''),
       onSamples: (samples) => this.#onSamples(samples),
+      onEvents: (events) => this.#spc.onEvents(events),
       onStatus: (status) => this.#onStreamStatus(status),
       onServerError: (message) => this.#showBanner(`Live stream: ${message}`),
       onReconnected: () => {
         this.#refreshLatest();
         this.#chart.refresh();
+        this.#spc.refresh();
       },
     });
     this.#tree = new PlantTree({
@@ -84,6 +104,53 @@ class Dashboard {
     });
     this.#banner = h('div', { class: 'banner', role: 'alert', hidden: true });
     this.#banner.addEventListener('click', () => (this.#banner.hidden = true));
+    this.#spc = new SpcPage({
+      api: this.#api,
+      tag: (path) => this.#tagsByPath.get(path),
+      asset: (path) => this.#assets.get(path),
+      onCharts: (charts) => this.#onSpcCharts(charts),
+      onViewChange: () => this.#saveView(),
+      onOpenTag: (path) => {
+        const tag = this.#tagsByPath.get(path);
+        this.setView('plant');
+        if (tag) this.selectTag(tag);
+      },
+      onError: (message) => this.#showBanner(message),
+    });
+    this.#alarmCount = h('span', {
+      class: 'tab-count',
+      'data-testid': 'spc-alarm-count',
+      hidden: true,
+    });
+    this.#tabs = h(
+      'nav',
+      { class: 'view-tabs', role: 'tablist', 'aria-label': 'View' },
+      h('button', { type: 'button', role: 'tab', 'data-view': 'plant', 'data-testid': 'tab-plant' }, 'Plant'),
+      h(
+        'button',
+        { type: 'button', role: 'tab', 'data-view': 'spc', 'data-testid': 'tab-spc' },
+        'Control charts',
+        this.#alarmCount,
+      ),
+    );
+    this.#tabs.addEventListener('click', (event) => {
+      if (!(event.target instanceof Element)) return;
+      const view = event.target.closest<HTMLElement>('[data-view]')?.dataset['view'];
+      if (isView(view)) this.setView(view);
+    });
+    this.#spcLink = h('button', { type: 'button', class: 'spc-link', hidden: true });
+    this.#spcLink.addEventListener('click', () => {
+      const id = this.#spcLink.dataset['chart'];
+      if (!id) return;
+      this.#spc.select(id);
+      this.setView('spc');
+    });
+    this.#plantView = h(
+      'main',
+      { class: 'layout' },
+      this.#tree.element,
+      h('div', { class: 'main-col' }, this.#chart.element, this.#live.element),
+    );
 
     replaceChildren(
       host,
@@ -91,19 +158,18 @@ class Dashboard {
         'header',
         { class: 'topbar' },
         h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), 'Gemba'),
+        this.#tabs,
         this.#breadcrumb,
+        this.#spcLink,
         h('div', { class: 'spacer' }),
         this.#status,
         changeToken,
       ),
       this.#banner,
-      h(
-        'main',
-        { class: 'layout' },
-        this.#tree.element,
-        h('div', { class: 'main-col' }, this.#chart.element, this.#live.element),
-      ),
+      this.#plantView,
+      this.#spc.element,
     );
+    this.#renderView();
     this.#renderStatus();
     window.setInterval(() => {
       this.#live.tick();
@@ -135,10 +201,68 @@ class Dashboard {
 
     const view = readViewState();
     if (isWindowId(view.window)) this.#chart.setWindow(view.window);
+    if (isSpcWindow(view.spcWindow)) this.#spc.setWindow(view.spcWindow);
+    if (view.chart) this.#spc.select(view.chart);
     const tag = view.tag ? this.#tagsByPath.get(view.tag) : undefined;
     const asset = view.asset && this.#knownAsset(view.asset) ? view.asset : defaultAsset(assets, tags);
     if (asset) this.selectAsset(asset);
     if (tag) this.selectTag(tag);
+    this.setView(isView(view.view) ? view.view : 'plant');
+    this.#spc.start();
+  }
+
+  /** Shows the plant or the control charts; the other view keeps its state for when the user comes back. */
+  setView(view: View): void {
+    const changed = view !== this.#view;
+    this.#view = view;
+    this.#renderView();
+    this.#spc.setVisible(view === 'spc');
+    this.#updateSubscription();
+    if (changed && view === 'plant') {
+      // Samples of the plant were not streamed while the charts showed.
+      this.#refreshLatest();
+      this.#chart.refresh();
+    }
+    this.#saveView();
+  }
+
+  #renderView(): void {
+    const plant = this.#view === 'plant';
+    this.#plantView.hidden = !plant;
+    this.#spc.element.hidden = plant;
+    this.#breadcrumb.hidden = !plant;
+    for (const tab of this.#tabs.querySelectorAll<HTMLElement>('[data-view]')) {
+      tab.setAttribute('aria-selected', String(tab.dataset['view'] === this.#view));
+    }
+    this.#renderSpcLink();
+  }
+
+  #onSpcCharts(charts: readonly ChartEntry[]): void {
+    const total = activeAlarmTotal(charts);
+    const out = charts.filter((c) => c.status.activeAlarms.length > 0).length;
+    this.#updateSubscription(); // the chart tags may have changed
+    this.#alarmCount.hidden = total === 0;
+    this.#alarmCount.textContent = String(total);
+    this.#alarmCount.title = `${total} active SPC alarm${total === 1 ? '' : 's'} on ${out} chart${out === 1 ? '' : 's'}`;
+    this.#renderSpcLink();
+  }
+
+  /** "X̄-R chart ›" beside the breadcrumb when the charted tag has a live control chart. */
+  #renderSpcLink(): void {
+    const path = this.#chart.tag?.path;
+    const entry = path ? this.#spc.charts.find((c) => c.config.tag === path) : undefined;
+    this.#spcLink.hidden = this.#view !== 'plant' || !entry;
+    if (!entry) return;
+    const alarms = entry.status.activeAlarms.length;
+    this.#spcLink.dataset['chart'] = entry.config.id;
+    this.#spcLink.classList.toggle('out', alarms > 0);
+    this.#spcLink.title = `Open the control chart ${entry.config.id} of ${entry.config.tag}`;
+    replaceChildren(
+      this.#spcLink,
+      `${chartTypeLabel(entry.config.type)} chart`,
+      alarms > 0 ? ` · ${alarms} alarm${alarms === 1 ? '' : 's'}` : '',
+      ' ›',
+    );
   }
 
   selectAsset(path: string): void {
@@ -161,6 +285,7 @@ class Dashboard {
     this.#chart.show(tag, window);
     this.#live.setCharted(tag.path);
     this.#tree.setSelection(this.#selectedAsset, tag.path);
+    this.#renderSpcLink();
     this.#updateSubscription();
     this.#saveView();
   }
@@ -190,8 +315,17 @@ class Dashboard {
     );
   }
 
-  /** One subscription covers the live panel and the charted tag, which may lie outside the selected asset. */
+  /**
+   * One subscription covers the live panel and the charted tag, which may lie outside the selected asset. The
+   * control charts need the events of the assets that have charts: a subscription to the charts' tags brings them
+   * (and only those tags' samples, one per part).
+   */
   #updateSubscription(): void {
+    if (this.#view === 'spc') {
+      const tags = [...new Set(this.#spc.charts.map((c) => c.config.tag))].sort();
+      this.#stream.subscribe({ tags });
+      return;
+    }
     const under = this.#selectedAsset;
     const charted = this.#chart.tag?.path;
     if (!under) return;
@@ -258,9 +392,12 @@ class Dashboard {
 
   #saveView(): void {
     const tag = this.#chart.tag?.path;
+    const chart = this.#spc.selected;
     writeViewState({
+      ...(this.#view !== 'plant' ? { view: this.#view } : {}),
       ...(this.#selectedAsset ? { asset: this.#selectedAsset } : {}),
       ...(tag ? { tag, window: this.#chart.window } : {}),
+      ...(chart ? { chart, spcWindow: this.#spc.window } : {}),
     });
   }
 

@@ -90,28 +90,34 @@ export function askForToken(host: HTMLElement, message?: string): Promise<string
 
 /** What the address bar remembers about the view, so a link or a reload shows the same thing. */
 export interface ViewState {
+  /** Which page: the plant (default, absent from the address) or 'spc', the control charts. */
+  readonly view?: string;
   readonly asset?: string;
   readonly tag?: string;
   readonly window?: string;
+  /** The control chart shown in the SPC view, and its time window. */
+  readonly chart?: string;
+  readonly spcWindow?: string;
 }
+
+const VIEW_KEYS = ['view', 'asset', 'tag', 'window', 'chart', 'spcWindow'] as const;
 
 export function readViewState(): ViewState {
   const params = fragmentParams();
-  const asset = params.get('asset');
-  const tag = params.get('tag');
-  const window = params.get('window');
-  return {
-    ...(asset ? { asset } : {}),
-    ...(tag ? { tag } : {}),
-    ...(window ? { window } : {}),
-  };
+  const state: { -readonly [K in keyof ViewState]: string } = {};
+  for (const key of VIEW_KEYS) {
+    const value = params.get(key);
+    if (value) state[key] = value;
+  }
+  return state;
 }
 
 export function writeViewState(state: ViewState): void {
   const params = new URLSearchParams();
-  if (state.asset) params.set('asset', state.asset);
-  if (state.tag) params.set('tag', state.tag);
-  if (state.window) params.set('window', state.window);
+  for (const key of VIEW_KEYS) {
+    const value = state[key];
+    if (value) params.set(key, value);
+  }
   writeFragment(params);
 }
 

@@ -1,6 +1,7 @@
-/** The live sample stream: one WebSocket to /api/v1/stream, re-subscribed and reconnected with back-off. */
+/** The live stream: one WebSocket to /api/v1/stream for samples and events, re-subscribed and reconnected with back-off. */
 import { errorMessage } from './api.js';
 import { AnyStreamMessage, KNOWN_STREAM_TYPES, StreamMessage, type Sample } from './model.js';
+import { EventsStreamMessage, PlantEvent } from './spc-model.js';
 
 export type StreamStatus =
   | { readonly state: 'connecting'; readonly attempt: number }
@@ -16,6 +17,8 @@ export interface LiveStreamOptions {
   /** Absolute ws(s):// URL, token included; read on every (re)connect so a new token is picked up. */
   readonly url: () => string;
   readonly onSamples: (samples: readonly Sample[]) => void;
+  /** Plant events (alarms raised and cleared, machine states) on the subscribed assets; ignored when absent. */
+  readonly onEvents?: (events: readonly PlantEvent[]) => void;
   readonly onStatus: (status: StreamStatus) => void;
   /** A `{"type":"error"}` message from the server. */
   readonly onServerError: (message: string) => void;
@@ -142,9 +145,13 @@ export class LiveStream {
       console.warn('gemba stream: a message that is not JSON was ignored', data.slice(0, 200));
       return;
     }
+    const kind = AnyStreamMessage.safeParse(json);
+    if (kind.success && kind.data.type === 'events') {
+      this.#handleEvents(json);
+      return;
+    }
     const parsed = StreamMessage.safeParse(json);
     if (!parsed.success) {
-      const kind = AnyStreamMessage.safeParse(json);
       // Acknowledgements and future message types are not our business; a malformed known type is worth a warning.
       if (!kind.success || KNOWN_STREAM_TYPES.has(kind.data.type)) {
         console.warn('gemba stream: malformed message ignored', parsed.error.issues);
@@ -154,6 +161,22 @@ export class LiveStream {
     const message = parsed.data;
     if (message.type === 'samples') this.#options.onSamples(message.samples);
     else this.#options.onServerError(message.message);
+  }
+
+  /** Each event is checked on its own: one malformed event does not cost the others in its message. */
+  #handleEvents(json: unknown): void {
+    const message = EventsStreamMessage.safeParse(json);
+    if (!message.success) {
+      console.warn('gemba stream: malformed events message ignored', message.error.issues);
+      return;
+    }
+    const events: PlantEvent[] = [];
+    for (const item of message.data.events) {
+      const event = PlantEvent.safeParse(item);
+      if (event.success) events.push(event.data);
+      else console.warn('gemba stream: malformed event ignored', event.error.issues);
+    }
+    if (events.length > 0) this.#options.onEvents?.(events);
   }
 }
 

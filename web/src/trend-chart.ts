@@ -2,7 +2,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { isAbort, errorMessage, type ApiClient } from './api.js';
-import { h, replaceChildren } from './dom.js';
+import { type WindowPicker, h, replaceChildren, windowPicker } from './dom.js';
 import {
   formatDateTime,
   formatDuration,
@@ -70,7 +70,7 @@ export class TrendChart {
   readonly #options: TrendChartOptions;
   readonly #title: HTMLElement;
   readonly #specInfo: HTMLElement;
-  readonly #presets: HTMLElement;
+  readonly #presets: WindowPicker<WindowId>;
   readonly #resetZoom: HTMLButtonElement;
   /** `data-testid="trend-chart"`: holds the uPlot root; `data-points` says how many points are drawn. */
   readonly #plotBox: HTMLElement;
@@ -99,24 +99,9 @@ export class TrendChart {
     this.#options = options;
     this.#title = h('h2', {}, 'Trend');
     this.#specInfo = h('div', { class: 'spec-info' });
-    this.#presets = h(
-      'div',
-      { class: 'segmented', role: 'group', 'aria-label': 'Time window' },
-      ...WINDOWS.map((w) =>
-        h(
-          'button',
-          { type: 'button', 'data-window': w.id, 'aria-pressed': String(w.id === this.#window) },
-          w.label,
-        ),
-      ),
-    );
-    this.#presets.addEventListener('click', (event) => {
-      if (!(event.target instanceof Element)) return;
-      const id = event.target.closest<HTMLElement>('[data-window]')?.dataset['window'];
-      if (isWindowId(id) && id !== this.#window) {
-        this.setWindow(id);
-        this.#options.onWindowChange(id);
-      }
+    this.#presets = windowPicker(WINDOWS, this.#window, isWindowId, (id) => {
+      this.setWindow(id);
+      this.#options.onWindowChange(id);
     });
     this.#resetZoom = h('button', { type: 'button', class: 'ghost', hidden: true }, 'Reset zoom');
     this.#resetZoom.addEventListener('click', () => this.#clearZoom());
@@ -134,7 +119,7 @@ export class TrendChart {
         'div',
         { class: 'panel-head' },
         h('div', { class: 'trend-title' }, this.#title, this.#specInfo),
-        h('div', { class: 'trend-tools' }, this.#resetZoom, this.#presets),
+        h('div', { class: 'trend-tools' }, this.#resetZoom, this.#presets.element),
       ),
       this.#plotBox,
       this.#info,
@@ -195,9 +180,7 @@ export class TrendChart {
 
   #setPresets(window: WindowId): void {
     this.#window = window;
-    for (const button of this.#presets.querySelectorAll<HTMLElement>('[data-window]')) {
-      button.setAttribute('aria-pressed', String(button.dataset['window'] === window));
-    }
+    this.#presets.select(window);
     this.#plotBox.dataset['window'] = window;
   }
 
