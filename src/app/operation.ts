@@ -14,7 +14,7 @@ export interface OperationContext {
 }
 
 export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
-  /** Dotted name, `<noun>.<verb>`; the CLI command is the name split at the dot. */
+  /** Dotted name, `<noun>.<verb>` or `<noun>.<part>.<verb>`; the CLI command is the name split at the dots. */
   readonly name: string;
   readonly description: string;
   /** Validates and coerces input (HTTP query strings and CLI flags arrive as strings). */

@@ -43,6 +43,7 @@ import {
   spcCapability,
 } from './operations/quality.js';
 import { createTag, listTags } from './operations/tags.js';
+import { WORK_ORDER_OPERATIONS } from './operations/work-orders.js';
 import type { AppServices } from './services.js';
 
 /** Every operation of the platform. HTTP routes, OpenAPI, CLI commands and assistant tools derive from it. */
@@ -79,6 +80,7 @@ export const OPERATIONS: readonly Operation[] = [
   qualityPareto,
   spcCapability,
   qualityCapability,
+  ...WORK_ORDER_OPERATIONS,
 ];
 
 /** Turns zod issues into one readable line per field. */

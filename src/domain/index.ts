@@ -12,3 +12,4 @@ export * from './tag.js';
 export * from './time.js';
 export * from './inspection.js';
 export * from './spc.js';
+export * from './work-order.js';

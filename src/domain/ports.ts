@@ -5,6 +5,7 @@ import type { ConnectionConfig, ConnectionStatus } from './connection.js';
 import type { DeadLetter } from './dead-letter.js';
 import type { Inspection, InspectionResult } from './inspection.js';
 import type { SpcChartConfig, SpcPoint } from './spc.js';
+import type { WorkOrder, WorkOrderStatus } from './work-order.js';
 import type { PlantEvent, EventKind } from './event.js';
 import type { Bucket, Sample, SampleBatch } from './sample.js';
 import type { StoredApiToken } from './security.js';
@@ -141,6 +142,25 @@ export interface SpcChartRepository {
   listSpcPoints(query: { chart: string; from: number; to: number; limit: number }): Promise<SpcPoint[]>;
 }
 
+export interface WorkOrderQuery {
+  readonly assetPrefix?: string;
+  readonly statuses?: readonly WorkOrderStatus[];
+  readonly limit: number;
+}
+
+export interface WorkOrderRepository {
+  /** Numbers the work order (WO-000001, …) and stores it. */
+  createWorkOrder(order: Omit<WorkOrder, 'id'>): Promise<WorkOrder>;
+  getWorkOrder(id: string): Promise<WorkOrder | undefined>;
+  /** Newest first. */
+  listWorkOrders(query: WorkOrderQuery): Promise<WorkOrder[]>;
+  /**
+   * Replaces a work order if nobody changed it since `expectedUpdatedAt` (optimistic concurrency); throws
+   * UserError conflict otherwise, not_found when there is none.
+   */
+  updateWorkOrder(order: WorkOrder, expectedUpdatedAt: number): Promise<void>;
+}
+
 /** Everything one storage backend provides; every backend passes `describeSampleStore`. */
 export interface PlatformStore
   extends
@@ -156,6 +176,7 @@ export interface PlatformStore
     ConnectionRepository,
     InspectionStore,
     SpcChartRepository,
+    WorkOrderRepository,
     AsyncDisposable {}
 
 /** A stored batch, as the bus hands it to live subscribers. */

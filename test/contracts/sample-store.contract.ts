@@ -14,6 +14,7 @@ import type { PlatformStore, StoredSample } from '../../src/domain/ports.js';
 import { QUALITY_CODE, allocateBatch, type Quality, type SampleBatch } from '../../src/domain/sample.js';
 import type { StoredApiToken } from '../../src/domain/security.js';
 import { SpcChartConfig, type SpcPoint } from '../../src/domain/spc.js';
+import type { WorkOrder } from '../../src/domain/work-order.js';
 
 export interface SampleStoreContractOptions<S extends PlatformStore> {
   /** Skips the whole suite, saying why (e.g. "PostgreSQL is not reachable: set GEMBA_TEST_PG_URL"). */
@@ -681,6 +682,66 @@ export function describeSampleStore<S extends PlatformStore>(
         expect(await store.deleteSpcChart('c1')).toBe(true);
         expect(await list({})).toEqual([]);
         expect(await list({ chart: 'c2' })).toEqual([point('c2', 7)]);
+      });
+    });
+
+    describe('work orders', () => {
+      const order = (
+        asset: string,
+        s: number,
+        status: WorkOrder['status'] = 'open',
+      ): Omit<WorkOrder, 'id'> => ({
+        asset,
+        title: `job ${s}`,
+        kind: 'corrective',
+        priority: 'medium',
+        status,
+        createdAt: sec(s),
+        createdBy: 'anna',
+        updatedAt: sec(s),
+        links: { events: ['e1'] },
+        history: [{ ts: sec(s), by: 'anna', action: 'created' }],
+      });
+
+      it('numbers work orders, reads them back whole, lists newest first by asset and status', async () => {
+        await using store = await makeStore();
+        const a = await store.createWorkOrder(order(PRESS3, 1));
+        const b = await store.createWorkOrder({
+          ...order(`${PRESS3}0`, 2, 'proposed'),
+          description: 'Ölwechsel',
+        });
+        const c = await store.createWorkOrder(order(`${PRESS3}/die`, 3, 'done'));
+        expect([a.id, b.id, c.id]).toEqual(['WO-000001', 'WO-000002', 'WO-000003']);
+        expect(await store.getWorkOrder('WO-000002')).toEqual({
+          id: 'WO-000002',
+          ...order(`${PRESS3}0`, 2, 'proposed'),
+          description: 'Ölwechsel',
+        });
+        expect(await store.getWorkOrder('WO-000009')).toBeUndefined();
+        const ids = async (query: Partial<Parameters<PlatformStore['listWorkOrders']>[0]>) =>
+          (await store.listWorkOrders({ limit: 100, ...query })).map((w) => w.id);
+        expect(await ids({})).toEqual(['WO-000003', 'WO-000002', 'WO-000001']);
+        expect(await ids({ assetPrefix: PRESS3 })).toEqual(['WO-000003', 'WO-000001']);
+        expect(await ids({ statuses: ['open', 'proposed'] })).toEqual(['WO-000002', 'WO-000001']);
+        expect(await ids({ limit: 1 })).toEqual(['WO-000003']);
+      });
+
+      it('updates only what nobody changed since it was read', async () => {
+        await using store = await makeStore();
+        const a = await store.createWorkOrder(order(PRESS3, 1));
+        const started: WorkOrder = { ...a, status: 'in_progress', updatedAt: sec(5) };
+        await store.updateWorkOrder(started, a.updatedAt);
+        expect(await store.getWorkOrder(a.id)).toEqual(started);
+        expect(
+          (await store.listWorkOrders({ statuses: ['in_progress'], limit: 10 })).map((w) => w.id),
+        ).toEqual([a.id]);
+        // A second writer who read the old version loses, with a conflict.
+        const stale = store.updateWorkOrder({ ...a, status: 'cancelled', updatedAt: sec(6) }, a.updatedAt);
+        await expect(stale).rejects.toMatchObject({ code: 'conflict' });
+        expect((await store.getWorkOrder(a.id))?.status).toBe('in_progress');
+        await expect(store.updateWorkOrder({ ...a, id: 'WO-000777' }, a.updatedAt)).rejects.toMatchObject({
+          code: 'not_found',
+        });
       });
     });
 

@@ -22,10 +22,12 @@ import { OperationalError, UserError } from '../../../domain/errors.js';
 import { PlantEvent } from '../../../domain/event.js';
 import { Inspection } from '../../../domain/inspection.js';
 import { SpcChartConfig, SpcPoint } from '../../../domain/spc.js';
+import { WorkOrder } from '../../../domain/work-order.js';
 import type {
   BucketQuery,
   EventQuery,
   InspectionQuery,
+  WorkOrderQuery,
   PlatformStore,
   RawQuery,
   StoredSample,
@@ -799,6 +801,98 @@ export class DuckDbStore implements PlatformStore {
         const body = parseJsonColumn(row['body'], 'SPC point');
         const fields = typeof body === 'object' && body !== null ? body : {};
         return parseRow(SpcPoint, { ...fields, chart: query.chart, ts: row['ts'] }, 'SPC point');
+      });
+    });
+  }
+
+  // ---- work orders ----
+
+  createWorkOrder(order: Omit<WorkOrder, 'id'>): Promise<WorkOrder> {
+    return this.write('createWorkOrder', async () => {
+      const next = await this.writer.runAndReadAll("SELECT nextval('work_order_seq')::DOUBLE AS seq");
+      const seq = Number(next.getRows()[0]?.[0]);
+      const created: WorkOrder = { id: `WO-${String(seq).padStart(6, '0')}`, ...order };
+      await this.writer.run(
+        'INSERT INTO work_orders (id, seq, asset, status, updated_at, body) VALUES ($1, $2, $3, $4, $5, $6)',
+        [
+          created.id,
+          BigInt(seq),
+          created.asset,
+          created.status,
+          BigInt(created.updatedAt),
+          JSON.stringify(created),
+        ],
+        [VARCHAR, BIGINT, VARCHAR, VARCHAR, BIGINT, VARCHAR],
+      );
+      return created;
+    });
+  }
+
+  getWorkOrder(id: string): Promise<WorkOrder | undefined> {
+    return this.read('getWorkOrder', async ({ connection }) => {
+      const result = await connection.runAndReadAll(
+        'SELECT body FROM work_orders WHERE id = ?',
+        [id],
+        [VARCHAR],
+      );
+      const body = result.getRows()[0]?.[0];
+      return body === undefined
+        ? undefined
+        : parseRow(WorkOrder, parseJsonColumn(body, 'work order'), 'work order');
+    });
+  }
+
+  listWorkOrders(query: WorkOrderQuery): Promise<WorkOrder[]> {
+    return this.read('listWorkOrders', async ({ connection }) => {
+      const values: DuckDBValue[] = [];
+      const types: DuckDBType[] = [];
+      const where: string[] = [];
+      if (query.assetPrefix !== undefined) {
+        where.push('(asset = ? OR starts_with(asset, ?))');
+        values.push(query.assetPrefix, `${query.assetPrefix}/`);
+        types.push(VARCHAR, VARCHAR);
+      }
+      if (query.statuses !== undefined && query.statuses.length > 0) {
+        where.push('list_contains(?, status)');
+        values.push(listValue([...query.statuses]));
+        types.push(LIST(VARCHAR));
+      }
+      values.push(rowLimit(query.limit));
+      types.push(BIGINT);
+      const result = await connection.runAndReadAll(
+        `SELECT body FROM work_orders ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`,
+        values,
+        types,
+      );
+      return result
+        .getRows()
+        .map(([body]) => parseRow(WorkOrder, parseJsonColumn(body, 'work order'), 'work order'));
+    });
+  }
+
+  updateWorkOrder(order: WorkOrder, expectedUpdatedAt: number): Promise<void> {
+    return this.write('updateWorkOrder', async () => {
+      const result = await this.writer.run(
+        'UPDATE work_orders SET status = $2, asset = $3, updated_at = $4, body = $5 WHERE id = $1 AND updated_at = $6',
+        [
+          order.id,
+          order.status,
+          order.asset,
+          BigInt(order.updatedAt),
+          JSON.stringify(order),
+          BigInt(expectedUpdatedAt),
+        ],
+        [VARCHAR, VARCHAR, VARCHAR, BIGINT, VARCHAR, BIGINT],
+      );
+      if (result.rowsChanged > 0) return;
+      const exists = await this.writer.runAndReadAll(
+        'SELECT 1 FROM work_orders WHERE id = $1',
+        [order.id],
+        [VARCHAR],
+      );
+      if (exists.currentRowCount === 0) throw new UserError('not_found', `no work order ${order.id}`);
+      throw new UserError('conflict', `work order ${order.id} was changed by someone else; read it again`, {
+        details: { id: order.id },
       });
     });
   }
