@@ -44,6 +44,7 @@ import {
 } from './operations/quality.js';
 import { createTag, listTags } from './operations/tags.js';
 import { WORK_ORDER_OPERATIONS } from './operations/work-orders.js';
+import { getModel, listModels } from './operations/models.js';
 import type { AppServices } from './services.js';
 
 /** Every operation of the platform. HTTP routes, OpenAPI, CLI commands and assistant tools derive from it. */
@@ -81,6 +82,8 @@ export const OPERATIONS: readonly Operation[] = [
   spcCapability,
   qualityCapability,
   ...WORK_ORDER_OPERATIONS,
+  listModels,
+  getModel,
 ];
 
 /** Turns zod issues into one readable line per field. */

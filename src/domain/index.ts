@@ -13,3 +13,4 @@ export * from './time.js';
 export * from './inspection.js';
 export * from './spc.js';
 export * from './work-order.js';
+export * from './model.js';

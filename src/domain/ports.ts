@@ -6,6 +6,7 @@ import type { DeadLetter } from './dead-letter.js';
 import type { Inspection, InspectionResult } from './inspection.js';
 import type { SpcChartConfig, SpcPoint } from './spc.js';
 import type { WorkOrder, WorkOrderStatus } from './work-order.js';
+import type { ModelRecord, ModelSummary } from './model.js';
 import type { PlantEvent, EventKind } from './event.js';
 import type { Bucket, Sample, SampleBatch } from './sample.js';
 import type { StoredApiToken } from './security.js';
@@ -161,6 +162,17 @@ export interface WorkOrderRepository {
   updateWorkOrder(order: WorkOrder, expectedUpdatedAt: number): Promise<void>;
 }
 
+export interface ModelRepository {
+  /** Stores a new version of a model; throws UserError already_exists when that name and version are taken. */
+  createModel(model: ModelRecord): Promise<void>;
+  /** The given version, or the newest when absent. */
+  getModel(name: string, version?: number): Promise<ModelRecord | undefined>;
+  /** Every model version without its artifact, by name then newest version first. */
+  listModels(): Promise<ModelSummary[]>;
+  /** Replaces a stored version (status, deployment, drift); throws UserError not_found when there is none. */
+  updateModel(model: ModelRecord): Promise<void>;
+}
+
 /** Everything one storage backend provides; every backend passes `describeSampleStore`. */
 export interface PlatformStore
   extends
@@ -177,6 +189,7 @@ export interface PlatformStore
     InspectionStore,
     SpcChartRepository,
     WorkOrderRepository,
+    ModelRepository,
     AsyncDisposable {}
 
 /** A stored batch, as the bus hands it to live subscribers. */

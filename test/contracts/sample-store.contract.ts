@@ -15,6 +15,7 @@ import { QUALITY_CODE, allocateBatch, type Quality, type SampleBatch } from '../
 import type { StoredApiToken } from '../../src/domain/security.js';
 import { SpcChartConfig, type SpcPoint } from '../../src/domain/spc.js';
 import type { WorkOrder } from '../../src/domain/work-order.js';
+import type { ModelRecord } from '../../src/domain/model.js';
 
 export interface SampleStoreContractOptions<S extends PlatformStore> {
   /** Skips the whole suite, saying why (e.g. "PostgreSQL is not reachable: set GEMBA_TEST_PG_URL"). */
@@ -742,6 +743,61 @@ export function describeSampleStore<S extends PlatformStore>(
         await expect(store.updateWorkOrder({ ...a, id: 'WO-000777' }, a.updatedAt)).rejects.toMatchObject({
           code: 'not_found',
         });
+      });
+    });
+
+    describe('model registry', () => {
+      const model = (name: string, version: number, extra: Partial<ModelRecord> = {}): ModelRecord => ({
+        name,
+        version,
+        task: 'regression',
+        algorithm: 'gbdt',
+        status: 'trained',
+        createdAt: sec(version),
+        createdBy: 'anna',
+        training: { assets: [PRESS3], tags: [`${PRESS3}/vibration`], rows: 1200, from: sec(0), to: sec(60) },
+        features: ['vibration_mean_30', 'vibration_slope_30'],
+        metrics: { rmse: 11.8, phm08: 231.5 },
+        artifact: { format: 'gemba.gbdt', version: 1, trees: [[1, 2, 3]], note: 'Größe' },
+        ...extra,
+      });
+
+      it('keeps versions whole, gives the newest by default, lists without artifacts', async () => {
+        await using store = await makeStore();
+        await store.createModel(model('rul', 1));
+        await store.createModel(model('rul', 2, { metrics: { rmse: 11.2 } }));
+        await store.createModel(model('bearing', 1, { task: 'anomaly', algorithm: 'pca' }));
+        expect(await store.getModel('rul', 1)).toEqual(model('rul', 1));
+        expect(await store.getModel('rul')).toEqual(model('rul', 2, { metrics: { rmse: 11.2 } }));
+        expect(await store.getModel('rul', 3)).toBeUndefined();
+        expect(await store.getModel('nope')).toBeUndefined();
+        const listed = await store.listModels();
+        expect(listed.map((m) => `${m.name}@${m.version}`)).toEqual(['bearing@1', 'rul@2', 'rul@1']);
+        expect(listed.every((m) => !('artifact' in m))).toBe(true);
+        await expect(store.createModel(model('rul', 2))).rejects.toMatchObject({ code: 'already_exists' });
+      });
+
+      it('updates status, deployment and drift of a version', async () => {
+        await using store = await makeStore();
+        await store.createModel(model('rul', 1));
+        const deployed = model('rul', 1, {
+          status: 'deployed',
+          deployment: {
+            since: sec(70),
+            by: 'anna',
+            asset: PRESS3,
+            inputs: { vibration: `${PRESS3}/vibration` },
+          },
+          drift: {
+            checkedAt: sec(80),
+            psi: { vibration: 0.31 },
+            level: 'significant',
+            recommendation: 'retrain',
+          },
+        });
+        await store.updateModel(deployed);
+        expect(await store.getModel('rul', 1)).toEqual(deployed);
+        await expect(store.updateModel(model('rul', 9))).rejects.toMatchObject({ code: 'not_found' });
       });
     });
 

@@ -104,6 +104,14 @@ CREATE TABLE IF NOT EXISTS work_orders (
   updated_at BIGINT NOT NULL,
   body VARCHAR NOT NULL
 );
+CREATE TABLE IF NOT EXISTS models (
+  name VARCHAR NOT NULL,
+  version INTEGER NOT NULL,
+  status VARCHAR NOT NULL,
+  summary VARCHAR NOT NULL,
+  artifact VARCHAR NOT NULL,
+  PRIMARY KEY (name, version)
+);
 `;
 
 /**

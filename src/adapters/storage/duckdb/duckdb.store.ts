@@ -23,6 +23,7 @@ import { PlantEvent } from '../../../domain/event.js';
 import { Inspection } from '../../../domain/inspection.js';
 import { SpcChartConfig, SpcPoint } from '../../../domain/spc.js';
 import { WorkOrder } from '../../../domain/work-order.js';
+import { ModelRecord, ModelSummary } from '../../../domain/model.js';
 import type {
   BucketQuery,
   EventQuery,
@@ -894,6 +895,78 @@ export class DuckDbStore implements PlatformStore {
       throw new UserError('conflict', `work order ${order.id} was changed by someone else; read it again`, {
         details: { id: order.id },
       });
+    });
+  }
+
+  // ---- model registry ----
+
+  createModel(model: ModelRecord): Promise<void> {
+    return this.write('createModel', async () => {
+      const { artifact, ...summary } = model;
+      const taken = await this.writer.runAndReadAll(
+        'SELECT 1 FROM models WHERE name = $1 AND version = $2',
+        [model.name, model.version],
+        [VARCHAR, INTEGER],
+      );
+      if (taken.currentRowCount > 0) {
+        throw new UserError('already_exists', `model ${model.name} version ${model.version} already exists`, {
+          details: { name: model.name, version: model.version },
+        });
+      }
+      await this.writer.run(
+        'INSERT INTO models (name, version, status, summary, artifact) VALUES ($1, $2, $3, $4, $5)',
+        [model.name, model.version, model.status, JSON.stringify(summary), JSON.stringify(artifact ?? null)],
+        [VARCHAR, INTEGER, VARCHAR, VARCHAR, VARCHAR],
+      );
+    });
+  }
+
+  getModel(name: string, version?: number): Promise<ModelRecord | undefined> {
+    return this.read('getModel', async ({ connection }) => {
+      const result =
+        version === undefined
+          ? await connection.runAndReadAll(
+              'SELECT summary, artifact FROM models WHERE name = ? ORDER BY version DESC LIMIT 1',
+              [name],
+              [VARCHAR],
+            )
+          : await connection.runAndReadAll(
+              'SELECT summary, artifact FROM models WHERE name = ? AND version = ?',
+              [name, version],
+              [VARCHAR, INTEGER],
+            );
+      const row = result.getRows()[0];
+      if (row === undefined) return undefined;
+      const summary = parseJsonColumn(row[0], 'model');
+      const fields = typeof summary === 'object' && summary !== null ? summary : {};
+      return parseRow(
+        ModelRecord,
+        { ...fields, artifact: parseJsonColumn(row[1], 'model artifact') },
+        'model',
+      );
+    });
+  }
+
+  listModels(): Promise<ModelSummary[]> {
+    return this.read('listModels', async ({ connection }) => {
+      const result = await connection.runAndReadAll('SELECT summary FROM models ORDER BY name, version DESC');
+      return result
+        .getRows()
+        .map(([summary]) => parseRow(ModelSummary, parseJsonColumn(summary, 'model'), 'model'));
+    });
+  }
+
+  updateModel(model: ModelRecord): Promise<void> {
+    return this.write('updateModel', async () => {
+      const { artifact, ...summary } = model;
+      const result = await this.writer.run(
+        'UPDATE models SET status = $3, summary = $4, artifact = $5 WHERE name = $1 AND version = $2',
+        [model.name, model.version, model.status, JSON.stringify(summary), JSON.stringify(artifact ?? null)],
+        [VARCHAR, INTEGER, VARCHAR, VARCHAR, VARCHAR],
+      );
+      if (result.rowsChanged === 0) {
+        throw new UserError('not_found', `no model ${model.name} version ${model.version}`);
+      }
     });
   }
 
