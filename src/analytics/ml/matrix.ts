@@ -22,7 +22,10 @@ export function matrixFromRows(rows: readonly (readonly number[])[], names: read
   const data = new Float64Array(rows.length * cols);
   rows.forEach((row, i) => {
     if (row.length !== cols) {
-      throw new UserError('invalid_input', `row ${i} has ${row.length} values; the matrix has ${cols} columns`);
+      throw new UserError(
+        'invalid_input',
+        `row ${i} has ${row.length} values; the matrix has ${cols} columns`,
+      );
     }
     data.set(row, i * cols);
   });
