@@ -9,7 +9,19 @@ const layer = (name) => ({
 });
 const nodeBuiltins = { group: ['node:*'], message: 'the core is pure: no node:* imports (STYLE.md §1)' };
 const heavy = (allowedIn) => ({
-  group: ['@duckdb/*', 'fastify', '@fastify/*', 'fastify-*', 'mqtt', 'aedes', 'aedes-*', 'playwright-core'],
+  group: [
+    '@duckdb/*',
+    'fastify',
+    '@fastify/*',
+    'fastify-*',
+    'mqtt',
+    'aedes',
+    'aedes-*',
+    'playwright-core',
+    '@energetic-ai/*',
+    '@tensorflow/*',
+    '@resvg/*',
+  ],
   message: `heavy libraries are imported only in their adapter folder or the server (${allowedIn})`,
 });
 const pureGlobals = [

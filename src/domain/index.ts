@@ -14,3 +14,4 @@ export * from './inspection.js';
 export * from './spc.js';
 export * from './work-order.js';
 export * from './model.js';
+export * from './embedder.js';
