@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { UserError } from '../../domain/errors.js';
 import type { Matrix } from './matrix.js';
 import { checkFeatureNames, parseSavedModel } from './model-format.js';
+import { lbfgs } from './lbfgs.js';
 
 export const LINEAR_FORMAT = 'gemba.linear';
 export const LINEAR_VERSION = 1;
@@ -274,98 +275,6 @@ export function fitRidge(X: Matrix, y: ArrayLike<number>, options: RidgeOptions 
 }
 
 /**
- * Minimises f with L-BFGS (Nocedal & Wright, Numerical Optimization, 2nd ed., Algorithm 7.4 two-loop recursion and
- * Algorithm 7.5, memory 10) and a backtracking Armijo line search (ibid. Algorithm 3.1, c₁ = 10⁻⁴). For a strictly
- * convex f every accepted step keeps sᵀy > 0, so the inverse-Hessian approximation stays positive definite.
- */
-function lbfgs(
-  f: (x: Float64Array, grad: Float64Array) => number,
-  x0: Float64Array,
-  options: { maxIterations: number; gradTol: number },
-): Float64Array {
-  const n = x0.length;
-  const memory = 10;
-  const S: Float64Array[] = [];
-  const Y: Float64Array[] = [];
-  const rho: number[] = [];
-  let x = Float64Array.from(x0);
-  let g = new Float64Array(n);
-  let fx = f(x, g);
-  const gNext = new Float64Array(n);
-  const maxAbs = (v: Float64Array): number => v.reduce((m, a) => Math.max(m, Math.abs(a)), 0);
-  for (let it = 0; it < options.maxIterations && maxAbs(g) > options.gradTol; it++) {
-    // Two-loop recursion: d = −H·g.
-    const q = Float64Array.from(g);
-    const a = new Float64Array(S.length);
-    for (let m = S.length - 1; m >= 0; m--) {
-      const s = S[m] ?? q;
-      const am = (rho[m] ?? 0) * dot(s, q);
-      a[m] = am;
-      axpy(-am, Y[m] ?? q, q);
-    }
-    const last = S.length - 1;
-    const gamma =
-      last >= 0
-        ? dot(S[last] ?? q, Y[last] ?? q) / dot(Y[last] ?? q, Y[last] ?? q)
-        : 1 / Math.max(1, maxAbs(g));
-    for (let i = 0; i < n; i++) q[i] = (q[i] ?? 0) * gamma;
-    for (let m = 0; m < S.length; m++) {
-      const bm = (rho[m] ?? 0) * dot(Y[m] ?? q, q);
-      axpy((a[m] ?? 0) - bm, S[m] ?? q, q);
-    }
-    const d = q.map((v) => -v);
-    let slope = dot(g, d);
-    if (!(slope < 0)) {
-      // Not a descent direction (numerical trouble): restart from steepest descent.
-      S.length = 0;
-      Y.length = 0;
-      rho.length = 0;
-      for (let i = 0; i < n; i++) d[i] = -(g[i] ?? 0) / Math.max(1, maxAbs(g));
-      slope = dot(g, d);
-    }
-    let step = 1;
-    const xNext = new Float64Array(n);
-    let fNext = Infinity;
-    for (let tries = 0; tries < 60; tries++) {
-      for (let i = 0; i < n; i++) xNext[i] = (x[i] ?? 0) + step * (d[i] ?? 0);
-      fNext = f(xNext, gNext);
-      if (fNext <= fx + 1e-4 * step * slope) break;
-      step *= 0.5;
-    }
-    if (!(fNext <= fx)) break; // no decrease possible at machine precision: at the optimum
-    const s = xNext.map((v, i) => v - (x[i] ?? 0));
-    const yv = gNext.map((v, i) => v - (g[i] ?? 0));
-    const sy = dot(s, yv);
-    if (sy > 0) {
-      S.push(s);
-      Y.push(yv);
-      rho.push(1 / sy);
-      if (S.length > memory) {
-        S.shift();
-        Y.shift();
-        rho.shift();
-      }
-    }
-    const converged = fx - fNext <= 1e-16 * Math.max(1, Math.abs(fx));
-    x = xNext;
-    g = Float64Array.from(gNext);
-    fx = fNext;
-    if (converged && maxAbs(g) <= options.gradTol * 1e3) break;
-  }
-  return x;
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] ?? 0) * (b[i] ?? 0);
-  return s;
-}
-
-function axpy(alpha: number, x: Float64Array, y: Float64Array): void {
-  for (let i = 0; i < y.length; i++) y[i] = (y[i] ?? 0) + alpha * (x[i] ?? 0);
-}
-
-/**
  * L2-regularised logistic regression minimising Σᵢ −log p̂(yᵢ) + ‖w‖²/(2C) (the objective of sklearn
  * `LogisticRegression(penalty='l2')`, intercept unpenalised): binary with one coefficient vector and the sigmoid,
  * more classes with one vector per class and the softmax (multinomial; Hastie, Tibshirani & Friedman, ESL 2nd ed.,
@@ -430,7 +339,11 @@ export function fitLogistic(X: Matrix, y: ArrayLike<number>, options: LogisticOp
     }
     return loss;
   };
-  const theta = lbfgs(objective, new Float64Array(k * width), { maxIterations, gradTol: tol * n });
+  const theta = lbfgs(objective, new Float64Array(k * width), {
+    maxIterations,
+    tolerance: tol * n,
+    memory: 10,
+  }).x;
   const coef: number[][] = [];
   const intercept: number[] = [];
   for (let c = 0; c < k; c++) {
