@@ -11,6 +11,8 @@ import {
   type Tag,
 } from './model.js';
 import { ChartsResponse, PointsResponse, type ChartEntry } from './spc-model.js';
+import { EventListResponse, type EventRecord } from './events-model.js';
+import { ModelListResponse, type ModelSummary } from './models-model.js';
 
 /** An API call that did not succeed; `status` is 0 when the server could not be reached. */
 export class ApiError extends Error {
@@ -43,6 +45,14 @@ export interface SpcPointsQuery {
   readonly id: string;
   readonly from: number;
   readonly to: number;
+}
+
+export interface EventsQuery {
+  /** Events of assets at or below this path. */
+  readonly under: string;
+  /** Epoch ms or a relative time the server resolves, e.g. 'now-24h'. */
+  readonly from: number | string;
+  readonly limit: number;
 }
 
 export class ApiClient {
@@ -79,6 +89,17 @@ export class ApiClient {
   async spcPoints(query: SpcPointsQuery, signal?: AbortSignal): Promise<PointsResponse> {
     const { id, from, to } = query;
     return this.#get('/api/v1/spc/charts/points', { id, from, to }, PointsResponse, signal);
+  }
+
+  /** Events (alarms, machine states, notes) at or below an asset, newest first. */
+  async events(query: EventsQuery, signal?: AbortSignal): Promise<EventRecord[]> {
+    const { under, from, limit } = query;
+    return (await this.#get('/api/v1/events', { under, from, limit }, EventListResponse, signal)).events;
+  }
+
+  /** Every model version in the registry, without artifacts. */
+  async models(signal?: AbortSignal): Promise<ModelSummary[]> {
+    return (await this.#get('/api/v1/models', {}, ModelListResponse, signal)).models;
   }
 
   async #get<S extends z.ZodMiniType>(

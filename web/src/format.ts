@@ -44,6 +44,22 @@ export function formatNumber(value: number): string {
   return numberFormat(digits).format(value);
 }
 
+const significant4 = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 4 });
+
+/**
+ * A figure (a metric, a score, a threshold) to about four significant digits without padding zeros: whole numbers
+ * and anything from 1000 up in units, grouped; tiny values in exponent form.
+ * @example [0.8, 0.91234, 11.9, 5000, 1234.56, 0.000012].map(formatCompact)
+ * // ['0.8', '0.9123', '11.9', '5,000', '1,235', '1.2e-5']
+ */
+export function formatCompact(value: number): string {
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? '—' : value > 0 ? '∞' : '−∞';
+  const magnitude = Math.abs(value);
+  if (Number.isInteger(value) || magnitude >= 1000) return numberFormat(0).format(value);
+  if (magnitude < 1e-4) return value.toExponential(1).replace('.0e', 'e');
+  return significant4.format(value);
+}
+
 /** The value as an engineer reads it: state names for state tags, true/false for booleans, integers unpadded. */
 export function formatValue(tag: Pick<Tag, 'dataType' | 'states'> | undefined, value: number): string {
   switch (tag?.dataType) {
@@ -115,6 +131,11 @@ export function formatTimeTicks(ticks: readonly number[], incrementMs: number): 
 /** Local date and time of an epoch-ms instant. */
 export function formatDateTime(ts: number): string {
   return dateTime.format(new Date(ts));
+}
+
+/** The day of an instant, short: "Nov 8" (for spans of days, where the time of day is noise). */
+export function formatDay(ts: number): string {
+  return shortDate.format(new Date(ts));
 }
 
 /** A duration in the largest unit that keeps it readable: 900 → "0.9 s", 3600000 → "1 h". */

@@ -1,6 +1,6 @@
 /**
- * Dashboard entry: wires the token, API client, live stream, and the two views together: the plant (tree, live
- * panel, trend chart) and the control charts (live SPC).
+ * Dashboard entry: wires the token, API client, live stream, and the three views together: the plant (tree, trend
+ * chart, live values, events), the control charts (live SPC) and the model registry.
  */
 import './style.css';
 import { ApiClient, ApiError, errorMessage, isAbort } from './api.js';
@@ -21,10 +21,12 @@ import { buildPlantTree } from './plant-model.js';
 import { PlantTree } from './tree.js';
 import { SpcPage } from './spc-page.js';
 import { activeAlarmTotal, chartTypeLabel, isSpcWindow, type ChartEntry } from './spc-model.js';
+import { EventsPanel } from './events-panel.js';
+import { ModelsPage } from './models-page.js';
 
 const BANNER_MS = 20_000;
 
-const VIEWS = ['plant', 'spc'] as const;
+const VIEWS = ['plant', 'spc', 'models'] as const;
 type View = (typeof VIEWS)[number];
 function isView(value: string | undefined): value is View {
   return VIEWS.some((v) => v === value);
@@ -41,6 +43,8 @@ class Dashboard {
   readonly #breadcrumb: HTMLElement;
   readonly #banner: HTMLElement;
   readonly #spc: SpcPage;
+  readonly #events: EventsPanel;
+  readonly #models: ModelsPage;
   readonly #plantView: HTMLElement;
   readonly #tabs: HTMLElement;
   readonly #alarmCount: HTMLElement;
@@ -70,13 +74,18 @@ class Dashboard {
     this.#stream = new LiveStream({
       url: () => streamUrl(this.#token ?? ''),
       onSamples: (samples) => this.#onSamples(samples),
-      onEvents: (events) => this.#spc.onEvents(events),
+      onEvents: (events) => {
+        this.#spc.onEvents(events);
+        this.#events.onEvents(events);
+      },
       onStatus: (status) => this.#onStreamStatus(status),
       onServerError: (message) => this.#showBanner(`Live stream: ${message}`),
       onReconnected: () => {
         this.#refreshLatest();
         this.#chart.refresh();
         this.#spc.refresh();
+        this.#events.refresh();
+        this.#models.refresh();
       },
     });
     this.#tree = new PlantTree({
@@ -117,6 +126,8 @@ class Dashboard {
       },
       onError: (message) => this.#showBanner(message),
     });
+    this.#events = new EventsPanel({ api: this.#api, onError: (message) => this.#showBanner(message) });
+    this.#models = new ModelsPage({ api: this.#api, onError: (message) => this.#showBanner(message) });
     this.#alarmCount = h('span', {
       class: 'tab-count',
       'data-testid': 'spc-alarm-count',
@@ -131,6 +142,11 @@ class Dashboard {
         { type: 'button', role: 'tab', 'data-view': 'spc', 'data-testid': 'tab-spc' },
         'Control charts',
         this.#alarmCount,
+      ),
+      h(
+        'button',
+        { type: 'button', role: 'tab', 'data-view': 'models', 'data-testid': 'tab-models' },
+        'Models',
       ),
     );
     this.#tabs.addEventListener('click', (event) => {
@@ -149,7 +165,12 @@ class Dashboard {
       'main',
       { class: 'layout' },
       this.#tree.element,
-      h('div', { class: 'main-col' }, this.#chart.element, this.#live.element),
+      h(
+        'div',
+        { class: 'main-col' },
+        this.#chart.element,
+        h('div', { class: 'plant-panels' }, this.#live.element, this.#events.element),
+      ),
     );
 
     replaceChildren(
@@ -168,6 +189,7 @@ class Dashboard {
       this.#banner,
       this.#plantView,
       this.#spc.element,
+      this.#models.element,
     );
     this.#renderView();
     this.#renderStatus();
@@ -211,17 +233,19 @@ class Dashboard {
     this.#spc.start();
   }
 
-  /** Shows the plant or the control charts; the other view keeps its state for when the user comes back. */
+  /** Shows the plant, the control charts or the models; the others keep their state for when the user comes back. */
   setView(view: View): void {
     const changed = view !== this.#view;
     this.#view = view;
     this.#renderView();
     this.#spc.setVisible(view === 'spc');
+    this.#models.setVisible(view === 'models');
     this.#updateSubscription();
     if (changed && view === 'plant') {
-      // Samples of the plant were not streamed while the charts showed.
+      // Samples (and events) of the plant were not streamed while the charts showed.
       this.#refreshLatest();
       this.#chart.refresh();
+      this.#events.refresh();
     }
     this.#saveView();
   }
@@ -229,7 +253,8 @@ class Dashboard {
   #renderView(): void {
     const plant = this.#view === 'plant';
     this.#plantView.hidden = !plant;
-    this.#spc.element.hidden = plant;
+    this.#spc.element.hidden = this.#view !== 'spc';
+    this.#models.element.hidden = this.#view !== 'models';
     this.#breadcrumb.hidden = !plant;
     for (const tab of this.#tabs.querySelectorAll<HTMLElement>('[data-view]')) {
       tab.setAttribute('aria-selected', String(tab.dataset['view'] === this.#view));
@@ -272,6 +297,7 @@ class Dashboard {
     if (changed) {
       this.#live.show(asset, this.#tagsUnder(path));
       this.#live.setCharted(this.#chart.tag?.path);
+      this.#events.show(asset);
       this.#refreshLatest();
     }
     this.#tree.setSelection(path, this.#chart.tag?.path);

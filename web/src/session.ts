@@ -90,7 +90,7 @@ export function askForToken(host: HTMLElement, message?: string): Promise<string
 
 /** What the address bar remembers about the view, so a link or a reload shows the same thing. */
 export interface ViewState {
-  /** Which page: the plant (default, absent from the address) or 'spc', the control charts. */
+  /** Which page: the plant (default, absent from the address), 'spc' (the control charts) or 'models'. */
   readonly view?: string;
   readonly asset?: string;
   readonly tag?: string;

@@ -110,6 +110,7 @@ export const PlantEvent = z.object({
   severity: optionalString,
   state: optionalString,
   message: optionalString,
+  reason: optionalString,
   data: z.nullish(z.record(z.string(), z.unknown())),
 });
 export type PlantEvent = z.infer<typeof PlantEvent>;
