@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matrixFromRows } from '../ml/matrix.js';
-import { fitPca, hotellingT2Limit, speLimit } from './pca.js';
+import { fitPca, hotellingT2Limit, pcaFromJSON, pcaToJSON, speLimit } from './pca.js';
 
 /** A seeded standard normal (Box–Muller over a 32-bit LCG), enough for test data. */
 function normals(seed: number): () => number {
@@ -128,5 +128,23 @@ describe('PCA monitor', () => {
         ),
       ),
     ).toThrow(/missing/);
+  });
+
+  it('saves as versioned JSON and scores the same after loading; refuses another format or version', () => {
+    const m = fitPca(square, { components: 1 });
+    const json = JSON.parse(JSON.stringify(pcaToJSON(m))) as unknown;
+    const loaded = pcaFromJSON(json);
+    for (const row of [
+      [1, 2],
+      [5, -3],
+      [0.5, 0.25],
+    ]) {
+      const a = m.score(row);
+      const b = loaded.score(row);
+      expect([b.t2, b.spe, b.anomalous]).toEqual([a.t2, a.spe, a.anomalous]);
+    }
+    expect(() => pcaFromJSON({ ...(json as object), version: 2 })).toThrow(/version 2/);
+    expect(() => pcaFromJSON({ ...(json as object), format: 'gemba.gbdt' })).toThrow(/not a gemba.pca model/);
+    expect(() => pcaFromJSON({ ...(json as object), mean: [1] })).toThrow(/inconsistent sizes/);
   });
 });

@@ -2,7 +2,9 @@
  * PCA process monitoring: Hotelling's T² in the retained components and the squared prediction error (SPE, Q) of the
  * residual, each with a control limit, and per-variable contributions so an alarm names the signals that drove it.
  */
+import { z } from 'zod';
 import { UserError } from '../../domain/errors.js';
+import { parseSavedModel } from '../ml/model-format.js';
 import { type Matrix } from '../ml/matrix.js';
 import { normalQuantile } from '../quality/normal.js';
 import { fQuantile } from './distributions.js';
@@ -159,6 +161,30 @@ export function fitPca(x: Matrix, options: PcaOptions = {}): PcaModel {
   const t2Limit = hotellingT2Limit(k, n, alpha);
   const qLimit = speLimit(eigenvalues.slice(k), alpha);
 
+  return pcaModel({
+    names: x.names,
+    mean,
+    scale,
+    eigenvalues,
+    loadings,
+    components: k,
+    explained,
+    t2Limit,
+    speLimit: qLimit,
+    trainingRows: n,
+  });
+}
+
+/** What a fitted PCA model is made of: everything `score` needs, and what `pcaToJSON` saves. */
+export type PcaParameters = Omit<PcaModel, 'score'>;
+
+/** A PCA model from its parameters (as `fitPca` computed them, or as saved). */
+export function pcaModel(params: PcaParameters): PcaModel {
+  const { mean, scale, loadings, t2Limit } = params;
+  const p = params.names.length;
+  const k = params.components;
+  const qLimit = params.speLimit;
+  const lambdas = params.eigenvalues.slice(0, k);
   const score = (row: ArrayLike<number>): PcaScore => {
     if (row.length !== p)
       throw new UserError('invalid_input', `row has ${row.length} values; the model has ${p}`);
@@ -220,17 +246,71 @@ export function fitPca(x: Matrix, options: PcaOptions = {}): PcaModel {
     };
   };
 
+  return { ...params, score };
+}
+
+const PCA_FORMAT = 'gemba.pca';
+const PCA_VERSION = 1;
+const numbers = z.array(z.number());
+const SavedPca = z.object({
+  format: z.literal(PCA_FORMAT),
+  version: z.literal(PCA_VERSION),
+  names: z.array(z.string()).min(1),
+  mean: numbers,
+  scale: numbers,
+  eigenvalues: numbers,
+  loadings: numbers,
+  components: z.number().int().positive(),
+  explained: z.number(),
+  t2Limit: z.number(),
+  speLimit: z.number(),
+  trainingRows: z.number().int().positive(),
+});
+
+/** The model as versioned JSON. */
+export function pcaToJSON(model: PcaModel): z.infer<typeof SavedPca> {
   return {
-    names: x.names,
-    mean,
-    scale,
-    eigenvalues,
-    loadings,
-    components: k,
-    explained,
-    t2Limit,
-    speLimit: qLimit,
-    trainingRows: n,
-    score,
+    format: PCA_FORMAT,
+    version: PCA_VERSION,
+    names: [...model.names],
+    mean: [...model.mean],
+    scale: [...model.scale],
+    eigenvalues: [...model.eigenvalues],
+    loadings: [...model.loadings],
+    components: model.components,
+    explained: model.explained,
+    t2Limit: model.t2Limit,
+    speLimit: model.speLimit,
+    trainingRows: model.trainingRows,
   };
+}
+
+/** A saved model back; refuses another format or version, and inconsistent sizes. */
+export function pcaFromJSON(json: unknown): PcaModel {
+  const saved = parseSavedModel(json, PCA_FORMAT, PCA_VERSION, SavedPca);
+  const p = saved.names.length;
+  const k = saved.components;
+  if (
+    saved.mean.length !== p ||
+    saved.scale.length !== p ||
+    saved.eigenvalues.length !== p ||
+    saved.loadings.length !== p * k
+  ) {
+    throw new UserError(
+      'invalid_input',
+      `a saved PCA model of ${p} variables and ${k} components has inconsistent sizes`,
+    );
+  }
+  return pcaModel({
+    names: saved.names,
+    mean: Float64Array.from(saved.mean),
+    scale: Float64Array.from(saved.scale),
+    eigenvalues: Float64Array.from(saved.eigenvalues),
+    loadings: Float64Array.from(saved.loadings),
+    components: k,
+    explained: saved.explained,
+    t2Limit: saved.t2Limit,
+    speLimit: saved.speLimit,
+    trainingRows: saved.trainingRows,
+  });
 }
