@@ -44,7 +44,15 @@ import {
 } from './operations/quality.js';
 import { createTag, listTags } from './operations/tags.js';
 import { WORK_ORDER_OPERATIONS } from './operations/work-orders.js';
-import { getModel, listModels } from './operations/models.js';
+import {
+  checkModelDrift,
+  deployModel,
+  evaluateModel,
+  getModel,
+  listModels,
+  trainModel,
+  undeployModel,
+} from './operations/models.js';
 import type { AppServices } from './services.js';
 
 /** Every operation of the platform. HTTP routes, OpenAPI, CLI commands and assistant tools derive from it. */
@@ -84,6 +92,11 @@ export const OPERATIONS: readonly Operation[] = [
   ...WORK_ORDER_OPERATIONS,
   listModels,
   getModel,
+  trainModel,
+  evaluateModel,
+  deployModel,
+  undeployModel,
+  checkModelDrift,
 ];
 
 /** Turns zod issues into one readable line per field. */

@@ -4,6 +4,7 @@ import type { TokenService } from './auth.js';
 import type { ConnectionManager } from './connections.js';
 import type { IngestPipeline } from './ingest/pipeline.js';
 import type { LiveSpc } from './spc/live-spc.js';
+import type { LiveModels } from './ml/live-models.js';
 import type { TagDirectory } from './tag-directory.js';
 
 export interface AppServices {
@@ -14,4 +15,5 @@ export interface AppServices {
   readonly clock: Clock;
   readonly connections: ConnectionManager;
   readonly spc: LiveSpc;
+  readonly models: LiveModels;
 }

@@ -10,6 +10,8 @@ import { IngestPipeline } from '../app/ingest/pipeline.js';
 import { App } from '../app/registry.js';
 import { TagDirectory } from '../app/tag-directory.js';
 import { LiveSpc } from '../app/spc/live-spc.js';
+import { LiveModels } from '../app/ml/live-models.js';
+import { anomalyScorer } from '../app/ml/anomaly-models.js';
 import { MemoryBus } from '../adapters/bus/memory/memory.bus.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../adapters/broker/aedes/embedded.broker.js';
 import { decodeUnsMessage } from '../adapters/ingest/mqtt/uns.js';
@@ -159,7 +161,19 @@ export async function openCore(options: {
       }),
     );
     await spc.start();
-    const app = new App({ store, ingest, tags, tokens, clock, connections, spc });
+    const models = stack.use(
+      new LiveModels({
+        bus,
+        tags,
+        store,
+        scorerFor: (model) => anomalyScorer(model.artifact),
+        emitEvents: (events) => ingest.ingestEvents(events, 'model'),
+        writeScores: (samples) => ingest.ingestSamples(samples, 'model'),
+        onError: (error) => log('error', 'deployed models', error),
+      }),
+    );
+    await models.start();
+    const app = new App({ store, ingest, tags, tokens, clock, connections, spc, models });
     late.sink = createIngestSink(app, SYSTEM_PRINCIPAL);
     const moved = stack.move();
     return { app, tokens, bus, connections, [Symbol.asyncDispose]: () => moved.disposeAsync() };

@@ -2,7 +2,11 @@
  * The demo plant's simulator fed through a platform core for some hours, and the ground truth of its press
  * flange-height mean shifts: shared by the live-SPC detection test and `npm run bench -- spc`.
  */
-import { PlantSimulator } from '../../src/adapters/simulator/simulator.js';
+import {
+  type Disturbance,
+  PlantSimulator,
+  type SimulatorParams,
+} from '../../src/adapters/simulator/simulator.js';
 import type { App } from '../../src/app/registry.js';
 import type { SpcPoint } from '../../src/domain/index.js';
 
@@ -21,13 +25,19 @@ export interface ScoredShift {
  */
 export async function runDemoHours(
   app: App,
-  options: { seed: number; start: number; hours: number; meanShiftMeanIntervalS: number },
-): Promise<{ shifts: ScoredShift[]; scored: ScoredShift[] }> {
+  options: {
+    seed: number;
+    start: number;
+    hours: number;
+    meanShiftMeanIntervalS: number;
+    params?: Partial<SimulatorParams>;
+  },
+): Promise<{ shifts: ScoredShift[]; scored: ScoredShift[]; disturbances: readonly Readonly<Disturbance>[] }> {
   const { start, hours } = options;
   const sim = new PlantSimulator({
     seed: options.seed,
     startTs: start,
-    params: { meanShiftMeanIntervalS: options.meanShiftMeanIntervalS },
+    params: { meanShiftMeanIntervalS: options.meanShiftMeanIntervalS, ...options.params },
   });
   const parts = new Map<string, number[]>();
   let samples: unknown[] = [];
@@ -49,6 +59,7 @@ export async function runDemoHours(
   }
   await app.services.ingest.ingestSamples(samples, 'demo');
   await app.services.spc.settled();
+  await app.services.models.settled();
   const end = start + hours * 3_600_000;
   const shifts = sim.disturbances.flatMap((d) =>
     d.kind === 'mean_shift' && d.tag.endsWith('/flange_height')
@@ -57,7 +68,11 @@ export async function runDemoHours(
   );
   const made = (d: ScoredShift) =>
     (parts.get(d.tag) ?? []).filter((t) => t >= d.startTs && t < d.endTs).length;
-  return { shifts, scored: shifts.filter((d) => d.endTs < end && made(d) >= 20) };
+  return {
+    shifts,
+    scored: shifts.filter((d) => d.endTs < end && made(d) >= 20),
+    disturbances: sim.disturbances,
+  };
 }
 
 /** Index of the first point during the shift where a rule fired on the shift's side of the centre line, or -1. */
