@@ -8,6 +8,8 @@ export default defineConfig({
     isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits up to 10 s (default 1 s): on two busy cores a WebSocket round trip can take longer.
+    expect: { poll: { timeout: 10_000 } },
     reporters: ['default'],
   },
 });

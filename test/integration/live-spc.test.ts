@@ -10,6 +10,8 @@ import { groupBy, readSpcFixture } from '../helpers/spc-fixtures.js';
 import { PRESS3, type TestPlatform, seedLine, startTestPlatform, tempDir } from '../helpers/platform.js';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
+/** Generous: the suite shares two cores with the other integration tests. */
+const POLL = { timeout: 10_000 } as const;
 const TAG = `${PRESS3}/flange_height`;
 /** Only tests 1 and 2, so the hand-made in-control subgroups below trip nothing. */
 const ONLY_1_AND_2 = Object.fromEntries(['3', '4', '5', '6', '7', '8'].map((t) => [t, { enabled: false }]));
@@ -64,13 +66,13 @@ describe('live SPC chart on a tag', () => {
     ws.on('message', (d: Buffer) => messages.push(JSON.parse(d.toString('utf8'))));
     await new Promise((resolve) => ws.once('open', resolve));
     ws.send(JSON.stringify({ type: 'subscribe', under: PRESS3 }));
-    await expect.poll(() => messages.some((m) => m.type === 'subscribed')).toBe(true);
+    await expect.poll(() => messages.some((m) => m.type === 'subscribed'), POLL).toBe(true);
 
     // 10 subgroups in control, then one with mean 12 > UCL = 10 + 3/√5 = 11.3416.
     await post(p, Array.from({ length: 10 }, (_, k) => inControl(k)).flat());
     await post(p, subgroup(10, 12));
     await expect
-      .poll(async () => (await p.api('/spc/charts')).body.charts[0].status.activeAlarms)
+      .poll(async () => (await p.api('/spc/charts')).body.charts[0].status.activeAlarms, POLL)
       .toEqual([
         {
           code: 'spc.nelson.1',
@@ -82,7 +84,7 @@ describe('live SPC chart on a tag', () => {
           since: endOf(10),
         },
       ]);
-    await expect.poll(() => messages.find((m) => m.type === 'events')).toBeDefined();
+    await expect.poll(() => messages.find((m) => m.type === 'events'), POLL).toBeDefined();
     const pushed = messages.find((m) => m.type === 'events').events[0];
     expect(pushed).toMatchObject({
       kind: 'alarm',
@@ -103,7 +105,7 @@ describe('live SPC chart on a tag', () => {
     expect((await p.api('/spc/charts')).body.charts[0].status.activeAlarms).toHaveLength(1);
     await post(p, inControl(15));
     await expect
-      .poll(async () => (await p.api('/spc/charts')).body.charts[0].status.activeAlarms)
+      .poll(async () => (await p.api('/spc/charts')).body.charts[0].status.activeAlarms, POLL)
       .toEqual([]);
 
     // Alarm events are written right after the samples' acknowledgement, not before it.
@@ -116,8 +118,9 @@ describe('live SPC chart on a tag', () => {
     ]);
     expect(events[0].data).toMatchObject({ raisedAt: endOf(10), rule: 'nelson.1' });
     await expect
-      .poll(() =>
-        messages.filter((m) => m.type === 'events').flatMap((m) => m.events.map((e: any) => e.state)),
+      .poll(
+        () => messages.filter((m) => m.type === 'events').flatMap((m) => m.events.map((e: any) => e.state)),
+        POLL,
       )
       .toEqual(['raised', 'cleared']);
     ws.close();
@@ -226,8 +229,10 @@ describe('live SPC across a restart', () => {
       await post(call, subgroup(8, 12));
       // One alarm for the X̄ chart, raised by nelson.1, with nelson.2 firing at the same point.
       await expect
-        .poll(async () =>
-          (await call.api('/spc/charts')).body.charts[0].status.activeAlarms.map((a: any) => a.rules),
+        .poll(
+          async () =>
+            (await call.api('/spc/charts')).body.charts[0].status.activeAlarms.map((a: any) => a.rules),
+          POLL,
         )
         .toEqual([['nelson.1', 'nelson.2']]);
       await first.app.services.spc.settled();
