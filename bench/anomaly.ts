@@ -15,7 +15,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   type Alarm,
   AlarmTracker,
@@ -33,7 +33,7 @@ import {
 import { calibrateThreshold } from '../src/analytics/maintenance/threshold.js';
 import { type Matrix } from '../src/analytics/ml/matrix.js';
 import { PRESS_SIGNALS, type PressRecording, recordPress } from '../test/helpers/demo-maintenance.js';
-import { numberFlag, writeResults } from './harness.js';
+import { dataDir as sharedDataDir, numberFlag, writeResults } from './harness.js';
 
 type Figures = Record<string, number | string>;
 /** What each part of the suite adds its figures to. */
@@ -46,15 +46,6 @@ const round = (x: number, d = 3): number =>
   Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : Number.NaN;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-function stringFlag(args: readonly string[], name: string, fallback: string): string {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    if (arg === `--${name}`) return args[i + 1] ?? fallback;
-    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
-  }
-  return fallback;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // (a) demo plant
@@ -568,7 +559,7 @@ async function skab(dataDir: string, { ours, published, notes }: Results): Promi
 }
 
 export async function run(args: string[]): Promise<void> {
-  const dataDir = resolve(stringFlag(args, 'data', '../shared/data'));
+  const dataDir = sharedDataDir(args);
   const results: Results = { ours: {}, published: {}, notes: [] };
   demo(args, results);
   await nab(dataDir, results);

@@ -1,7 +1,7 @@
 /** Writes one suite's results to bench/results/<suite>.json and regenerates BENCHMARKS.md from every suite. */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { UserError } from '../src/domain/errors.js';
@@ -135,6 +135,21 @@ export function renderBenchmarks(files: readonly ResultFile[]): string {
     out.push('');
   }
   return out.join('\n');
+}
+
+/** The value of `--name <value>` or `--name=<value>` in a suite's arguments, or `fallback`. */
+export function stringFlag(args: readonly string[], name: string, fallback: string): string {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === `--${name}` && args[i + 1] !== undefined) return args[i + 1] ?? fallback;
+    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
+  }
+  return fallback;
+}
+
+/** The folder that holds the shared data sets (`--data DIR`, default ../shared/data from the repository root). */
+export function dataDir(args: readonly string[]): string {
+  return resolve(stringFlag(args, 'data', '../shared/data'));
 }
 
 /** The value of `--name <value>` or `--name=<value>` in a suite's arguments, as a number. */

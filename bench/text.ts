@@ -11,7 +11,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { openUseEmbedder } from '../src/adapters/embeddings/use/use.embedder.js';
@@ -22,20 +22,11 @@ import { classificationReport } from '../src/analytics/ml/metrics.js';
 import { fitLogistic, predictLogistic, type LogisticOptions } from '../src/analytics/text/sparse-logistic.js';
 import { fitTfidf, transformTfidf, type TfidfOptions } from '../src/analytics/text/tfidf.js';
 import { MAINTIE_CONDITIONS, loadMaintieConditions } from './data/maintie.js';
-import { numberFlag, writeResults } from './harness.js';
+import { dataDir as sharedDataDir, numberFlag, writeResults } from './harness.js';
 
 const run_ = promisify(execFile);
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const PYTHON = '/usr/bin/python3';
-
-function stringFlag(args: readonly string[], name: string, fallback: string): string {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    if (arg === `--${name}` && args[i + 1] !== undefined) return args[i + 1] ?? fallback;
-    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
-  }
-  return fallback;
-}
 
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
@@ -114,7 +105,7 @@ async function ensureSklearn(): Promise<string | undefined> {
 }
 
 export async function run(args: string[]): Promise<void> {
-  const dataDir = resolve(stringFlag(args, 'data', '../shared/data'));
+  const dataDir = sharedDataDir(args);
   const k = numberFlag(args, 'folds', 5);
   const seed = numberFlag(args, 'seed', 42);
   const c = numberFlag(args, 'c', 10);

@@ -35,7 +35,11 @@ const isUnder = (type: string, prefix: string) => type === prefix || type.starts
  */
 export function conditionOf(entityTypes: readonly string[]): MaintieCondition {
   if (entityTypes.some((t) => isUnder(t, 'State/UndesirableState/FailedState'))) return 'failed';
-  const undesirable = ['State/UndesirableState', 'Process/UndesirableProcess', 'Property/UndesirableProperty'];
+  const undesirable = [
+    'State/UndesirableState',
+    'Process/UndesirableProcess',
+    'Property/UndesirableProperty',
+  ];
   if (entityTypes.some((t) => undesirable.some((p) => isUnder(t, p)))) return 'fault-or-degraded';
   return 'no-fault';
 }
@@ -46,7 +50,13 @@ export function conditionOf(entityTypes: readonly string[]): MaintieCondition {
  */
 export async function loadMaintieConditions(dataDir: string): Promise<MaintieTask | undefined> {
   const file = join(dataDir, 'text_maintie', 'gold_release.json');
-  if (!(await stat(file).then((s) => s.isFile(), () => false))) return undefined;
+  if (
+    !(await stat(file).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  )
+    return undefined;
   const raw: unknown = JSON.parse(await readFile(file, 'utf8'));
   if (!Array.isArray(raw)) throw new UserError('invalid_input', `${file} is not a JSON list`);
   const texts: string[] = [];
