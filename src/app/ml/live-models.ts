@@ -16,6 +16,7 @@ import {
   type Tag,
   UserError,
 } from '../../domain/index.js';
+import { TagRoutes, WriteQueue } from '../stream-processor.js';
 import type { TagDirectory } from '../tag-directory.js';
 
 /** What a model says about one row. */
@@ -86,12 +87,13 @@ interface Runtime {
 export class LiveModels implements AsyncDisposable {
   readonly #deps: LiveModelsDeps;
   readonly #byName = new Map<string, Runtime>();
-  readonly #byTag = new Map<number, Runtime[]>();
-  #queue: Promise<void> = Promise.resolve();
+  readonly #byTag = new TagRoutes<Runtime>();
+  readonly #writes: WriteQueue;
   #unsubscribe: (() => void) | undefined;
 
   constructor(deps: LiveModelsDeps) {
     this.#deps = deps;
+    this.#writes = new WriteQueue(deps.onError);
   }
 
   /** Starts every deployed model of the registry (the newest deployed version per name). */
@@ -120,22 +122,14 @@ export class LiveModels implements AsyncDisposable {
     this.detach(model.name);
     if (alarmSince !== undefined) runtime.alarmSince = alarmSince;
     this.#byName.set(model.name, runtime);
-    for (const tagId of runtime.inputOf.keys()) {
-      const list = this.#byTag.get(tagId) ?? [];
-      list.push(runtime);
-      this.#byTag.set(tagId, list);
-    }
+    for (const tagId of runtime.inputOf.keys()) this.#byTag.add(tagId, runtime);
   }
 
   detach(name: string): boolean {
     const runtime = this.#byName.get(name);
     if (!runtime) return false;
     this.#byName.delete(name);
-    for (const tagId of runtime.inputOf.keys()) {
-      const list = (this.#byTag.get(tagId) ?? []).filter((r) => r !== runtime);
-      if (list.length > 0) this.#byTag.set(tagId, list);
-      else this.#byTag.delete(tagId);
-    }
+    for (const tagId of runtime.inputOf.keys()) this.#byTag.remove(tagId, runtime);
     return true;
   }
 
@@ -153,12 +147,8 @@ export class LiveModels implements AsyncDisposable {
   }
 
   /** Resolves once the scores and alarms of every batch seen so far are stored. */
-  async settled(): Promise<void> {
-    let queue: Promise<void>;
-    do {
-      queue = this.#queue;
-      await queue;
-    } while (queue !== this.#queue);
+  settled(): Promise<void> {
+    return this.#writes.settled();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -234,13 +224,10 @@ export class LiveModels implements AsyncDisposable {
       }
     }
     if (scores.length === 0 && events.length === 0) return;
-    const { writeScores, emitEvents, onError } = this.#deps;
-    this.#queue = this.#queue
-      .then(() => Promise.all([writeScores(scores), events.length > 0 ? emitEvents(events) : undefined]))
-      .then(
-        () => undefined,
-        (error: unknown) => onError(error),
-      );
+    const { writeScores, emitEvents } = this.#deps;
+    this.#writes.push(() =>
+      Promise.all([writeScores(scores), events.length > 0 ? emitEvents(events) : undefined]),
+    );
   }
 
   #score(

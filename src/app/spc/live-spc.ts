@@ -24,6 +24,7 @@ import {
   spcAlarmCode,
 } from '../../domain/index.js';
 import type { TagDirectory } from '../tag-directory.js';
+import { TagRoutes, WriteQueue } from '../stream-processor.js';
 import { Subgrouper, type SubgrouperCounters } from './subgroups.js';
 
 /**
@@ -90,12 +91,13 @@ interface Runtime {
 export class LiveSpc implements AsyncDisposable {
   readonly #deps: LiveSpcDeps;
   readonly #charts = new Map<string, Runtime>();
-  readonly #byTag = new Map<number, Runtime[]>();
-  #queue: Promise<void> = Promise.resolve();
+  readonly #byTag = new TagRoutes<Runtime>();
+  readonly #writes: WriteQueue;
   #unsubscribe: (() => void) | undefined;
 
   constructor(deps: LiveSpcDeps) {
     this.#deps = deps;
+    this.#writes = new WriteQueue(deps.onError);
   }
 
   /** Loads the stored charts and starts listening to stored samples. */
@@ -120,9 +122,7 @@ export class LiveSpc implements AsyncDisposable {
     const runtime = this.#charts.get(id);
     if (!runtime) return false;
     this.#charts.delete(id);
-    const list = (this.#byTag.get(runtime.tagId) ?? []).filter((r) => r !== runtime);
-    if (list.length > 0) this.#byTag.set(runtime.tagId, list);
-    else this.#byTag.delete(runtime.tagId);
+    this.#byTag.remove(runtime.tagId, runtime);
     return true;
   }
 
@@ -141,12 +141,8 @@ export class LiveSpc implements AsyncDisposable {
   }
 
   /** Resolves once the points and alarms of every batch seen so far are stored. */
-  async settled(): Promise<void> {
-    let queue: Promise<void>;
-    do {
-      queue = this.#queue;
-      await queue;
-    } while (queue !== this.#queue);
+  settled(): Promise<void> {
+    return this.#writes.settled();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -197,9 +193,7 @@ export class LiveSpc implements AsyncDisposable {
     if (last !== undefined) runtime.grouper.skipUntil(last.ts + 1);
     this.detach(config.id);
     this.#charts.set(config.id, runtime);
-    const list = this.#byTag.get(tag.id) ?? [];
-    list.push(runtime);
-    this.#byTag.set(tag.id, list);
+    this.#byTag.add(tag.id, runtime);
   }
 
   /** The chart's alarms whose newest event is 'raised'. */
@@ -254,15 +248,10 @@ export class LiveSpc implements AsyncDisposable {
       }
     }
     if (points.length === 0 && events.length === 0) return;
-    const { store, emitEvents, onError } = this.#deps;
-    this.#queue = this.#queue
-      .then(() =>
-        Promise.all([store.appendSpcPoints(points), events.length > 0 ? emitEvents(events) : undefined]),
-      )
-      .then(
-        () => undefined,
-        (error: unknown) => onError(error),
-      );
+    const { store, emitEvents } = this.#deps;
+    this.#writes.push(() =>
+      Promise.all([store.appendSpcPoints(points), events.length > 0 ? emitEvents(events) : undefined]),
+    );
   }
 
   #evaluate(
