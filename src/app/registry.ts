@@ -50,6 +50,7 @@ import {
   evaluateModel,
   getModel,
   listModels,
+  registerModel,
   trainModel,
   undeployModel,
 } from './operations/models.js';
@@ -97,6 +98,7 @@ export const OPERATIONS: readonly Operation[] = [
   deployModel,
   undeployModel,
   checkModelDrift,
+  registerModel,
 ];
 
 /** Turns zod issues into one readable line per field. */

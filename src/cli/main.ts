@@ -8,6 +8,7 @@ import { connectionsTable } from './commands/connections.js';
 import { importCsvCommand } from './commands/import-csv.js';
 import { operationHelp, runOperation } from './commands/operation.js';
 import { queryCommand } from './commands/query.js';
+import { modelsFitCommand } from './commands/models.js';
 import { spcCapabilityCommand, spcChartCommand, spcParetoCommand } from './commands/spc.js';
 import { startCommand } from './commands/start.js';
 import { exitCode } from './exit-codes.js';
@@ -24,6 +25,8 @@ const USAGE = `gemba — the shop floor's data platform
   gemba spc capability --file data.csv [--column NAME] [--lsl X] [--usl X] [--target X] [--sigma-within S]
         [--subgroup-size N] [--confidence 0.95] [--format table|json] [--plot hist.svg|png]
   gemba spc pareto --file defects.csv [--column NAME] [--count-column NAME] [--other-below PCT] [--plot pareto.svg|png]
+  gemba models fit --file table.csv --target COLUMN --name NAME [--task classification|regression] [--drop a,b]
+                   [--categorical c] [--folds 5] [--seed 42]
   gemba ops                          list every operation (each is also a command below)
   gemba <noun> <verb> [--flags]      run an operation, e.g. gemba tags list --under acme/plant1
   gemba <noun> <verb> --help         its flags
@@ -70,6 +73,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const spcCommands = { chart: spcChartCommand, capability: spcCapabilityCommand, pareto: spcParetoCommand };
   if (command === 'spc' && (sub === 'chart' || sub === 'capability' || sub === 'pareto')) {
     process.stdout.write(`${await spcCommands[sub]({ ...args, positionals: args.positionals.slice(2) })}\n`);
+    return 0;
+  }
+  if (command === 'models' && sub === 'fit') {
+    await using client = await openClient(args, process.env);
+    process.stdout.write(`${await modelsFitCommand(args, client)}\n`);
     return 0;
   }
   if (command === 'query') {

@@ -1,6 +1,7 @@
 /** The model registry: list the trained models with their metrics, read one version. */
 import { z } from 'zod';
 import { driftLevel, populationStability } from '../../analytics/ml/drift.js';
+import { GbdtModel } from '../../analytics/ml/gbdt.js';
 import { scoreAlarms } from '../../analytics/maintenance/events.js';
 import {
   AssetPath,
@@ -442,5 +443,48 @@ export const checkModelDrift = defineOperation({
     const drift = { checkedAt: now, psi, level, recommendation };
     await services.store.updateModel({ ...model, drift });
     return { model: model.name, version: model.version, drift };
+  },
+});
+
+export const registerModel = defineOperation({
+  name: 'models.register',
+  description:
+    'Store a model trained elsewhere (e.g. `gemba models fit` on a table) as the next version of its name, with its ' +
+    'metrics; its artifact must be a gradient-boosted model Gemba can load.',
+  input: z.object({
+    name: ModelName,
+    task: z.enum(['classification', 'regression']),
+    description: z.string().max(2000).optional(),
+    training: ModelRecord.shape.training,
+    features: z.array(z.string()).min(1),
+    metrics: z.record(z.string(), z.number()),
+    artifact: z.unknown(),
+  }),
+  output: z.object({ model: ModelSummary }),
+  permission: 'engineer',
+  http: { method: 'POST', path: '/models/register' },
+  audit: true,
+  handler: async (input, { services, principal }) => {
+    const loaded = GbdtModel.fromJSON(input.artifact);
+    if (loaded.features.join('\u0000') !== input.features.join('\u0000')) {
+      throw new UserError('invalid_input', 'features must be the model’s own features, in order');
+    }
+    const latest = await services.store.getModel(input.name);
+    const model: ModelRecord = {
+      name: input.name,
+      version: (latest?.version ?? 0) + 1,
+      task: input.task,
+      algorithm: 'gbdt',
+      status: 'trained',
+      ...(input.description !== undefined && { description: input.description }),
+      createdAt: services.clock.now(),
+      createdBy: principal.name,
+      training: input.training,
+      features: input.features,
+      metrics: input.metrics,
+      artifact: input.artifact,
+    };
+    await services.store.createModel(model);
+    return { model: summaryOf(model) };
   },
 });

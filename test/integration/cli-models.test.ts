@@ -1,0 +1,131 @@
+/** `gemba models fit`: a table in, a cross-validated gradient-boosted model out, stored in the registry. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { gemba } from '../helpers/cli.js';
+import { tempDir } from '../helpers/platform.js';
+
+const dir = tempDir('gemba-cli-models-');
+afterAll(() => dir[Symbol.dispose]());
+
+/**
+ * 400 parts: a width away from 0.5 (a gap in [0.4, 0.6]), a supplier a or b, a noise column. The part is bad when
+ * the width is above 0.5 for supplier a or below it for supplier b: separable by two splits, so the cross-validated
+ * ranking is perfect (ROC-AUC and PR-AUC 1) and at most a part or two fall on the wrong side of 0.5 (early stopping
+ * ends boosting before every probability is pushed past it). The regression target is 3·width + 10 for supplier b.
+ */
+function table(): string {
+  const lines = ['part,width,supplier,noise,bad,weight'];
+  for (let i = 0; i < 400; i++) {
+    const width = i % 2 === 0 ? (0.4 * ((i * 37) % 100)) / 100 : 0.6 + (0.4 * ((i * 53) % 100)) / 100;
+    const supplier = (i * 7) % 3 === 0 ? 'b' : 'a';
+    const bad = width > 0.5 !== (supplier === 'b') ? 'yes' : 'no';
+    const weight = 3 * width + (supplier === 'b' ? 10 : 0);
+    lines.push(`P${i},${width.toFixed(4)},${supplier},${((i * 31) % 17) / 17},${bad},${weight.toFixed(4)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('gemba models fit', () => {
+  const file = join(dir.path, 'parts.csv');
+  writeFileSync(file, table());
+  const data = join(dir.path, 'data');
+
+  it('classifies, prints the report and confusion matrix, and registers the model', async () => {
+    const r = await gemba(
+      'models',
+      'fit',
+      '--file',
+      file,
+      '--target',
+      'bad',
+      '--drop',
+      'part,weight',
+      '--categorical',
+      'supplier',
+      '--name',
+      'bad-parts',
+      '--folds',
+      '4',
+      '--data',
+      data,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('bad-parts v1: 400 rows, 3 features, 4-fold cross-validation');
+    // 200 good and 200 bad parts; rows are the true class, columns the predicted one.
+    const matrix = /confusion matrix[^\n]*\n\s+no\s+yes\nno\s+(\d+)\s+(\d+)\nyes\s+(\d+)\s+(\d+)/.exec(
+      r.stdout,
+    );
+    const [tn, fp, fn, tp] = (matrix ?? []).slice(1).map(Number);
+    expect([(tn ?? 0) + (fp ?? 0), (fn ?? 0) + (tp ?? 0)]).toEqual([200, 200]);
+    expect((fp ?? 9) + (fn ?? 9)).toBeLessThanOrEqual(2);
+    expect(r.stdout).toMatch(/pr_auc 1\.0000 {3}roc_auc 1\.0000/);
+    expect(r.stderr).toMatch(/training bad-parts \[#+\] 100\.0%/);
+    const listed = await gemba('models', 'list', '--data', data);
+    const model = JSON.parse(listed.stdout).models[0];
+    expect(model).toMatchObject({ name: 'bad-parts', version: 1, task: 'classification', algorithm: 'gbdt' });
+    expect(model.features).toEqual(['width', 'supplier=b', 'noise']);
+    expect(model.metrics).toMatchObject({ pr_auc: 1, roc_auc: 1, rows: 400 });
+    expect(model.metrics.accuracy).toBeGreaterThanOrEqual(0.995);
+  });
+
+  it('regresses and reports RMSE, MAE and R²', async () => {
+    const r = await gemba(
+      'models',
+      'fit',
+      '--file',
+      file,
+      '--target',
+      'weight',
+      '--task',
+      'regression',
+      '--drop',
+      'part,bad',
+      '--categorical',
+      'supplier',
+      '--name',
+      'part-weight',
+      '--data',
+      data,
+      '--format',
+      'json',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.model).toMatchObject({ name: 'part-weight', version: 1 });
+    // The target spans 0..13; trees fit the step of 10 and the slope closely.
+    expect(out.metrics.r2).toBeGreaterThan(0.99);
+    expect(out.metrics.rmse).toBeLessThan(0.3);
+  });
+
+  it('says what is wrong with the table', async () => {
+    const bad = await gemba(
+      'models',
+      'fit',
+      '--file',
+      file,
+      '--target',
+      'nope',
+      '--name',
+      'x',
+      '--data',
+      data,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/no column "nope"/);
+    const text = await gemba(
+      'models',
+      'fit',
+      '--file',
+      file,
+      '--target',
+      'bad',
+      '--name',
+      'x',
+      '--data',
+      data,
+    );
+    expect(text.code).toBe(2);
+    expect(text.stderr).toMatch(/"P0" in column part is not a number \(name it with --categorical\)/);
+  });
+});
