@@ -246,6 +246,7 @@ async function demoDetection() {
       (e) =>
         e.kind === 'alarm' &&
         e.state === 'raised' &&
+        e.code.startsWith('spc.') &&
         !shifts.some((d) => d.tag === e.tag && e.ts >= d.startTs && e.ts <= d.endTs),
     ).length;
     const median = (xs: number[]) => {
