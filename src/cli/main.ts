@@ -26,7 +26,7 @@ const USAGE = `gemba — the shop floor's data platform
         [--subgroup-size N] [--confidence 0.95] [--format table|json] [--plot hist.svg|png]
   gemba spc pareto --file defects.csv [--column NAME] [--count-column NAME] [--other-below PCT] [--plot pareto.svg|png]
   gemba models fit --file table.csv --target COLUMN --name NAME [--task classification|regression] [--drop a,b]
-                   [--categorical c] [--folds 5] [--seed 42]
+                   [--categorical c] [--folds 5] [--seed 42] [--plot residuals.svg|png]
   gemba ops                          list every operation (each is also a command below)
   gemba <noun> <verb> [--flags]      run an operation, e.g. gemba tags list --under acme/plant1
   gemba <noun> <verb> --help         its flags

@@ -1,5 +1,5 @@
 /** `gemba models fit`: a table in, a cross-validated gradient-boosted model out, stored in the registry. */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gemba } from '../helpers/cli.js';
@@ -96,6 +96,50 @@ describe('gemba models fit', () => {
     // The target spans 0..13; trees fit the step of 10 and the slope closely.
     expect(out.metrics.r2).toBeGreaterThan(0.99);
     expect(out.metrics.rmse).toBeLessThan(0.3);
+  });
+
+  it('draws the residual plot of a regression as PNG, and refuses one for a classification', async () => {
+    const png = join(dir.path, 'residuals.png');
+    const r = await gemba(
+      'models',
+      'fit',
+      '--file',
+      file,
+      '--target',
+      'weight',
+      '--task',
+      'regression',
+      '--drop',
+      'part,bad',
+      '--categorical',
+      'supplier',
+      '--name',
+      'part-weight',
+      '--data',
+      data,
+      '--plot',
+      png,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`residual plot written to ${png}`);
+    const { pngSize } = await import('../../src/cli/png.js');
+    expect(pngSize(readFileSync(png))).toEqual({ width: 1000, height: 492 });
+    const refused = await gemba(
+      'models',
+      'fit',
+      '--file',
+      file,
+      '--target',
+      'bad',
+      '--name',
+      'x',
+      '--data',
+      data,
+      '--plot',
+      png,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--plot draws the residuals of a regression/);
   });
 
   it('says what is wrong with the table', async () => {

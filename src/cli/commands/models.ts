@@ -1,6 +1,6 @@
 /**
  * `gemba models fit --file table.csv --target COLUMN --name NAME [--task classification|regression]
- *   [--drop a,b] [--categorical c] [--folds 5] [--seed 42] [--format table|json]`
+ *   [--drop a,b] [--categorical c] [--folds 5] [--seed 42] [--format table|json] [--plot residuals.svg|png]`
  * Trains a gradient-boosted model on a table here, with k-fold cross-validation (a progress bar on stderr), prints
  * the evaluation (classification report and confusion matrix, or RMSE / MAE / R²) and stores the model, fitted on
  * every row, in the registry (models.register, through the server or a data directory).
@@ -12,7 +12,7 @@ import { UserError } from '../../domain/index.js';
 import { type ParsedArgs, stringFlag } from '../args.js';
 import type { OperationClient } from '../client.js';
 import { progressBar } from '../progress.js';
-import { readTable } from './spc.js';
+import { plotTarget, readTable, writePlot } from './spc.js';
 
 const list = (text: string | undefined): string[] =>
   text === undefined
@@ -47,6 +47,10 @@ export async function modelsFitCommand(args: ParsedArgs, client: OperationClient
   if (task !== 'classification' && task !== 'regression') {
     throw new UserError('invalid_input', '--task is classification or regression');
   }
+  const plot = plotTarget(args);
+  if (plot !== undefined && task !== 'regression') {
+    throw new UserError('invalid_input', '--plot draws the residuals of a regression (--task regression)');
+  }
   const folds = intFlag(args, 'folds', 5, 2);
   const seed = intFlag(args, 'seed', 42, 0);
   let text: string;
@@ -76,6 +80,14 @@ export async function modelsFitCommand(args: ParsedArgs, client: OperationClient
     metrics: evaluation.metrics,
     artifact: evaluation.model.toJSON(),
   })) as { model: { name: string; version: number } };
+  if (plot !== undefined) {
+    const { renderResidualsSvg } = await import('../../analytics/ml/residual-plot.js');
+    const svg = renderResidualsSvg(data.y, evaluation.predictions, {
+      title: `${name}: ${folds}-fold cross-validated predictions of ${target}`,
+      label: target,
+    });
+    await writePlot(plot, svg);
+  }
   if (stringFlag(args, 'format') === 'json') {
     return JSON.stringify(
       {
@@ -124,6 +136,7 @@ export async function modelsFitCommand(args: ParsedArgs, client: OperationClient
     out.push(
       ['rmse', 'mae', 'r2'].map((k) => `${k} ${fmt(evaluation.metrics[k] ?? Number.NaN)}`).join('   '),
     );
+    if (plot !== undefined) out.push(`residual plot written to ${plot.path}`);
   }
   const importance = evaluation.model.featureImportance('gain').slice(0, 5);
   out.push(

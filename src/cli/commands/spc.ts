@@ -184,7 +184,7 @@ function readInput(args: ParsedArgs, usage: string): { file: string; text: strin
 }
 
 /** The --plot file's format, checked before any work is done. */
-function plotTarget(args: ParsedArgs): { path: string; format: 'svg' | 'png' } | undefined {
+export function plotTarget(args: ParsedArgs): { path: string; format: 'svg' | 'png' } | undefined {
   const path = stringFlag(args, 'plot');
   if (path === undefined) return undefined;
   const ext = extname(path).toLowerCase();
@@ -198,7 +198,7 @@ function plotTarget(args: ParsedArgs): { path: string; format: 'svg' | 'png' } |
 }
 
 /** Writes the plot as SVG text, or rendered to PNG. */
-async function writePlot(target: { path: string; format: 'svg' | 'png' }, svg: string): Promise<void> {
+export async function writePlot(target: { path: string; format: 'svg' | 'png' }, svg: string): Promise<void> {
   writeFileSync(target.path, target.format === 'svg' ? svg : await svgToPng(svg));
 }
 
