@@ -25,27 +25,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstFlagged, runDemoHours } from '../test/helpers/demo-spc.js';
 import { numberFlag, summarise, time, writeResults } from './harness.js';
-
-/** A seeded uniform generator (mulberry32), so every run sees the same data. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(rand: () => number): () => number {
-  return () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-}
+import { seededNormal } from '../src/analytics/random.js';
 
 export async function run(args: string[]): Promise<void> {
   const charts = numberFlag(args, 'charts', 10_000);
   const points = numberFlag(args, 'points', 1_000_000);
   const runs = numberFlag(args, 'runs', 10);
-  const normal = gaussian(random(42));
+  const normal = seededNormal(42);
   const limits = { center: 0, lcl: -3 / Math.sqrt(5), ucl: 3 / Math.sqrt(5) };
   const subgroup = () => (normal() + normal() + normal() + normal() + normal()) / 5;
 

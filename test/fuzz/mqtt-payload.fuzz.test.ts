@@ -24,24 +24,13 @@ import { loadConfig } from '../../src/server/config.js';
 import { openCore, SYSTEM_PRINCIPAL } from '../../src/server/platform.js';
 import { mosquittoUnavailable, startMosquitto } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/platform.js';
+import { seededRandom } from '../../src/analytics/random.js';
 
 /** A full garbage collection, to compare heaps by what is retained rather than by what awaits collection. */
 function collector(): () => void {
   setFlagsFromString('--expose-gc');
   const gc: unknown = runInNewContext('gc');
   return typeof gc === 'function' ? () => void gc() : () => undefined;
-}
-
-/** mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const T0 = Date.parse('2026-03-02T06:00:00Z');
@@ -52,7 +41,7 @@ const encoder = new TextEncoder();
 type Case = { topic: string; payload: Uint8Array; kind: string };
 
 function generator(seed: number) {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const int = (n: number) => Math.floor(r() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T;
   const junkValues = [

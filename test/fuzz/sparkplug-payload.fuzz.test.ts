@@ -23,23 +23,12 @@ import { loadConfig } from '../../src/server/config.js';
 import { openCore, SYSTEM_PRINCIPAL } from '../../src/server/platform.js';
 import { mosquittoUnavailable, startMosquitto } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/platform.js';
+import { seededRandom } from '../../src/analytics/random.js';
 
 const spB = sparkplugPayload.get('spBv1.0');
 function encode(payload: UPayload): Buffer {
   if (spB === null) throw new Error('sparkplug-payload has no spBv1.0 codec');
   return Buffer.from(spB.encodePayload(payload));
-}
-
-/** mulberry32: a small seeded generator, so a failing case can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function randomBytes(next: () => number, n: number): Buffer {
@@ -111,7 +100,7 @@ const reasons = (out: Outcome) => out.letters.map((l) => l.reason).join(' | ');
 
 describe('Sparkplug payload fuzzing: decoder and message handler', () => {
   it('dead-letters random bytes, truncated protobuf and malformed topics with a reason, and never throws', () => {
-    const next = rng(20_240_601);
+    const next = seededRandom(20_240_601);
     const { feed } = bornSession();
     const valid = encode({
       timestamp: Date.now(),
@@ -256,7 +245,7 @@ describe('Sparkplug payload fuzzing: decoder and message handler', () => {
   });
 
   it('handles 1 MB payloads: random bytes, 60,000 metrics, 50,000 unknown aliases', () => {
-    const next = rng(7);
+    const next = seededRandom(7);
     const { feed } = bornSession();
     const before = heapMiB();
     for (let i = 0; i < 20; i++) {
@@ -358,7 +347,7 @@ describe.skipIf(skip !== undefined)(
         },
       );
 
-      const next = rng(99);
+      const next = seededRandom(99);
       const valid = encode({
         timestamp: Date.now(),
         seq: 1,

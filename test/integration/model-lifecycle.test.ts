@@ -4,6 +4,7 @@
  * flag it for drift when the process moves away from the training data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededNormal } from '../../src/analytics/random.js';
 import { PRESS3, PRESS3_CHAIN, type TestPlatform, startTestPlatform } from '../helpers/platform.js';
 
 const T0 = Date.parse('2026-04-01T06:00:00Z');
@@ -11,18 +12,7 @@ const MIN = 60_000;
 const RUNNING = 1;
 const DOWN = 4;
 
-/** mulberry32: a seeded uniform generator, and normal draws from it (Box–Muller). */
-function normals(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
-const noise = normals(11);
+const noise = seededNormal(11);
 
 /**
  * One sample per second per signal from `from` for `minutes`: load-driven oil and motor temperatures, vibration

@@ -6,10 +6,10 @@ import {
   groupKFold,
   holdOutSplit,
   kFold,
-  seededRandom,
   stratifiedKFold,
   timeSeriesSplit,
 } from './cv.js';
+import { seededRandom } from '../random.js';
 import { matrixFromRows } from './matrix.js';
 
 /** Every row is in exactly one test fold, and never in the training rows of its own fold. */

@@ -4,28 +4,13 @@
  * (`KFold`, `StratifiedKFold`, `GroupKFold`, `TimeSeriesSplit`, `train_test_split`) so results can be compared.
  */
 import { UserError } from '../../domain/errors.js';
+import { seededRandom } from '../random.js';
 import { type Matrix, selectRows } from './matrix.js';
 
 /** One fold: the row indices to train on and the row indices to test on, each ascending. */
 export interface Fold {
   readonly train: Int32Array;
   readonly test: Int32Array;
-}
-
-/**
- * A seeded uniform generator on [0, 1): mulberry32 (Tommy Ettinger, public domain, 2017), 32-bit state, identical on
- * every platform because it uses only `Math.imul` and unsigned shifts. Enough for shuffling rows; not cryptographic.
- * @example const rnd = seededRandom(42); rnd(); // 0.6011037519201636
- */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Shuffles in place with the Fisher–Yates algorithm (Knuth, TAOCP vol. 2, §3.4.2, Algorithm P). */

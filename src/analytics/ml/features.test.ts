@@ -8,7 +8,7 @@ import {
   windowStat,
 } from './features.js';
 import { type Matrix, matrixFromRows, selectRows } from './matrix.js';
-import { seededRandom } from './cv.js';
+import { seededRandom } from '../random.js';
 
 describe('windowStat', () => {
   const x = [1, 2, 3, 4, 5];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import hgbReference from '../../../test/fixtures/ml/hgb-sklearn.json' with { type: 'json' };
 import { UserError } from '../../domain/errors.js';
 import { featureThresholds } from './binning.js';
-import { seededRandom } from './cv.js';
+import { seededRandom } from '../random.js';
 import { GbdtModel, type GbdtOptions, trainGbdt } from './gbdt.js';
 import { type Matrix, matrixFromRows } from './matrix.js';
 import { accuracy } from './metrics.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from './cv.js';
+import { seededRandom } from '../random.js';
 import { assignRegime, fitRegimes, kMeans } from './regimes.js';
 
 /** n points around each centre, jittered by ±0.5 with a seeded generator. */

@@ -4,7 +4,7 @@
  * Two ways to find them: k-means with k-means++ seeding on z-scored settings, or exact grouping of rounded settings.
  */
 import { UserError } from '../../domain/errors.js';
-import { seededRandom } from './cv.js';
+import { seededRandom } from '../random.js';
 
 /** A fitted regime model: plain data, safe to JSON.stringify and reload. */
 export interface RegimeModel {
