@@ -55,6 +55,41 @@ export const RAISE_AFTER_ROWS = 3;
 export const CLEAR_AFTER_ROWS = 30;
 const TOP_CONTRIBUTIONS = 5;
 
+/**
+ * Per-row verdicts to alarm episodes: raised at the RAISE_AFTER_ROWS-th anomalous row in a row, cleared at the
+ * CLEAR_AFTER_ROWS-th normal row in a row. Live scoring and `models.evaluate` use the same one.
+ */
+export class AlarmDebounce {
+  #anomalous = 0;
+  #normal = 0;
+  /** When the open alarm was raised; undefined while none is open. */
+  since: number | undefined;
+
+  constructor(since?: number) {
+    this.since = since;
+  }
+
+  /** Takes one row's verdict; says whether it raised or cleared the alarm. */
+  push(ts: number, anomalous: boolean): 'raised' | 'cleared' | undefined {
+    if (anomalous) {
+      this.#anomalous++;
+      this.#normal = 0;
+    } else {
+      this.#normal++;
+      this.#anomalous = 0;
+    }
+    if (this.since === undefined && this.#anomalous >= RAISE_AFTER_ROWS) {
+      this.since = ts;
+      return 'raised';
+    }
+    if (this.since !== undefined && this.#normal >= CLEAR_AFTER_ROWS) {
+      this.since = undefined;
+      return 'cleared';
+    }
+    return undefined;
+  }
+}
+
 /** The tag a deployed model's score is written to: `<asset>/<model name>.score`. */
 export function scoreTagName(modelName: string): string {
   return `${modelName}.score`;
@@ -79,9 +114,7 @@ interface Runtime {
   readonly inputOf: Map<number, number>;
   rows: number;
   lastScore: { ts: number; score: number; threshold: number } | undefined;
-  anomalousRun: number;
-  normalRun: number;
-  alarmSince: number | undefined;
+  readonly alarm: AlarmDebounce;
 }
 
 export class LiveModels implements AsyncDisposable {
@@ -118,9 +151,8 @@ export class LiveModels implements AsyncDisposable {
   /** Starts scoring a deployed model (replacing a running version of the same name). */
   async attach(model: ModelRecord): Promise<void> {
     const runtime = this.#build(model);
-    const alarmSince = await this.#restoreAlarm(model, runtime.asset);
+    runtime.alarm.since = await this.#restoreAlarm(model, runtime.asset);
     this.detach(model.name);
-    if (alarmSince !== undefined) runtime.alarmSince = alarmSince;
     this.#byName.set(model.name, runtime);
     for (const tagId of runtime.inputOf.keys()) this.#byTag.add(tagId, runtime);
   }
@@ -141,7 +173,7 @@ export class LiveModels implements AsyncDisposable {
       version: r.model.version,
       rows: r.rows,
       ...(r.lastScore !== undefined && { lastScore: r.lastScore }),
-      ...(r.alarmSince !== undefined && { alarmSince: r.alarmSince }),
+      ...(r.alarm.since !== undefined && { alarmSince: r.alarm.since }),
       skipped: { ...r.aligner.skipped },
     };
   }
@@ -182,9 +214,7 @@ export class LiveModels implements AsyncDisposable {
       inputOf,
       rows: 0,
       lastScore: undefined,
-      anomalousRun: 0,
-      normalRun: 0,
-      alarmSince: undefined,
+      alarm: new AlarmDebounce(),
     };
   }
 
@@ -241,13 +271,9 @@ export class LiveModels implements AsyncDisposable {
     r.rows++;
     r.lastScore = { ts, score: result.score, threshold: result.threshold };
     if (Number.isFinite(result.score)) scores.push({ tag: r.scoreTag, ts, value: result.score });
-    if (result.anomalous) {
-      r.anomalousRun++;
-      r.normalRun = 0;
-    } else {
-      r.normalRun++;
-      r.anomalousRun = 0;
-    }
+    const raisedAt = r.alarm.since;
+    const change = r.alarm.push(ts, result.anomalous);
+    if (change === undefined) return;
     const { model } = r;
     const data = {
       model: model.name,
@@ -256,36 +282,22 @@ export class LiveModels implements AsyncDisposable {
       threshold: result.threshold,
       ...(result.contributions !== undefined && { contributions: topContributions(result.contributions) }),
     };
-    if (r.alarmSince === undefined && r.anomalousRun >= RAISE_AFTER_ROWS) {
-      r.alarmSince = ts;
-      const drivers = describeContributions(result.contributions);
-      events.push({
-        kind: 'alarm',
-        ts,
-        asset: r.asset,
-        tag: r.scoreTag,
-        code: `model.${model.name}`,
-        severity: 'high',
-        state: 'raised',
-        message:
-          `${model.name}: anomaly score ${result.score.toPrecision(3)} above ${result.threshold.toPrecision(3)} ` +
-          `for ${RAISE_AFTER_ROWS} rows${drivers ? `; driven by ${drivers}` : ''}`,
-        data,
-      });
-    } else if (r.alarmSince !== undefined && r.normalRun >= CLEAR_AFTER_ROWS) {
-      events.push({
-        kind: 'alarm',
-        ts,
-        asset: r.asset,
-        tag: r.scoreTag,
-        code: `model.${model.name}`,
-        severity: 'high',
-        state: 'cleared',
-        message: `${model.name}: back to normal for ${CLEAR_AFTER_ROWS} rows`,
-        data: { ...data, raisedAt: r.alarmSince },
-      });
-      r.alarmSince = undefined;
-    }
+    const drivers = describeContributions(result.contributions);
+    events.push({
+      kind: 'alarm',
+      ts,
+      asset: r.asset,
+      tag: r.scoreTag,
+      code: `model.${model.name}`,
+      severity: 'high',
+      state: change,
+      message:
+        change === 'raised'
+          ? `${model.name}: anomaly score ${result.score.toPrecision(3)} above ${result.threshold.toPrecision(3)} ` +
+            `for ${RAISE_AFTER_ROWS} rows${drivers ? `; driven by ${drivers}` : ''}`
+          : `${model.name}: back to normal for ${CLEAR_AFTER_ROWS} rows`,
+      data: change === 'cleared' ? { ...data, raisedAt } : data,
+    });
   }
 }
 

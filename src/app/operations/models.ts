@@ -14,7 +14,7 @@ import {
   tagPath,
 } from '../../domain/index.js';
 import { ANOMALY_ALGORITHMS, AnomalyArtifact, anomalyScorer, fitAnomalyModel } from '../ml/anomaly-models.js';
-import { CLEAR_AFTER_ROWS, RAISE_AFTER_ROWS, scoreTagName } from '../ml/live-models.js';
+import { AlarmDebounce, scoreTagName } from '../ml/live-models.js';
 import { readModelRows } from '../ml/rows.js';
 import { defineOperation } from '../operation.js';
 import type { AppServices } from '../services.js';
@@ -105,6 +105,19 @@ function artifactOf(model: ModelRecord): AnomalyArtifact {
     );
   }
   return parsed.data;
+}
+
+/** The asset a model was trained on (and runs on). */
+function assetOf(model: ModelRecord): string {
+  const asset = model.training.assets[0];
+  if (asset === undefined) throw new UserError('invalid_input', `model ${model.name} names no asset`);
+  return asset;
+}
+
+/** The artifact's gate as `readModelRows` takes it: the state tag and its codes. */
+function whenOfArtifact(artifact: AnomalyArtifact): { tag: string; states: string[] } | undefined {
+  const condition = artifact.condition;
+  return condition ? { tag: condition.input, states: condition.equals.map(String) } : undefined;
 }
 
 function summaryOf(model: ModelRecord): ModelSummary {
@@ -230,10 +243,8 @@ export const evaluateModel = defineOperation({
     const model = await requireModel(services, input.name, input.version);
     const artifact = artifactOf(model);
     const { from, to } = windowOf(input.from, input.to, services.clock.now());
-    const asset = model.training.assets[0] ?? '';
-    const states = artifact.condition
-      ? { tag: artifact.condition.input, states: artifact.condition.equals.map(String) }
-      : undefined;
+    const asset = assetOf(model);
+    const states = whenOfArtifact(artifact);
     const rows = await readModelRows(services.store, services.tags, {
       asset,
       inputs: [...artifact.inputs, ...(states ? [states.tag] : [])],
@@ -243,30 +254,23 @@ export const evaluateModel = defineOperation({
     });
     // The scorer applies the condition itself (its last input is the state).
     const scorer = anomalyScorer(artifact);
+    const debounce = new AlarmDebounce();
     const alarms: { startTs: number; endTs: number }[] = [];
     let scored = 0;
     let anomalous = 0;
-    let run = 0;
-    let normal = 0;
     let open: { startTs: number; endTs: number } | undefined;
     for (let i = 0; i < rows.X.rows; i++) {
       const r = scorer.score(rows.X.data.subarray(i * rows.X.cols, (i + 1) * rows.X.cols));
       if (!Number.isFinite(r.score)) continue;
       scored++;
+      if (r.anomalous) anomalous++;
       const ts = rows.ts[i] ?? 0;
-      if (r.anomalous) {
-        anomalous++;
-        run++;
-        normal = 0;
-        if (open) open.endTs = ts;
-        else if (run >= RAISE_AFTER_ROWS) {
-          open = { startTs: ts, endTs: ts };
-          alarms.push(open);
-        }
-      } else {
-        run = 0;
-        if (open && ++normal >= CLEAR_AFTER_ROWS) open = undefined;
-      }
+      const change = debounce.push(ts, r.anomalous);
+      if (change === 'raised') {
+        open = { startTs: ts, endTs: ts };
+        alarms.push(open);
+      } else if (change === 'cleared') open = undefined;
+      else if (open && r.anomalous) open.endTs = ts;
     }
     const report: Record<string, number> = {
       rows: scored,
@@ -323,8 +327,7 @@ export const deployModel = defineOperation({
   handler: async (input, { services, principal }) => {
     const model = await requireModel(services, input.name, input.version);
     const artifact = artifactOf(model);
-    const asset = model.training.assets[0];
-    if (asset === undefined) throw new UserError('invalid_input', `model ${model.name} names no asset`);
+    const asset = assetOf(model);
     const names = [...artifact.inputs, ...(artifact.condition ? [artifact.condition.input] : [])];
     const deployed: ModelRecord = {
       ...model,
@@ -406,10 +409,8 @@ export const checkModelDrift = defineOperation({
     const artifact = artifactOf(model);
     const now = services.clock.now();
     const { from, to } = windowOf(input.from, input.to, now);
-    const asset = model.training.assets[0] ?? '';
-    const when = artifact.condition
-      ? { tag: artifact.condition.input, states: artifact.condition.equals.map(String) }
-      : undefined;
+    const asset = assetOf(model);
+    const when = whenOfArtifact(artifact);
     const rows = await readModelRows(services.store, services.tags, {
       asset,
       inputs: artifact.inputs,
