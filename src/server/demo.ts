@@ -14,7 +14,7 @@ import { BucketAligner } from '../analytics/ml/align.js';
 import { fitAnomalyModel } from '../app/ml/anomaly-models.js';
 import { startSimulatorPublisher } from '../adapters/simulator/mqtt-publisher.js';
 import { PlantSimulator, backfill } from '../adapters/simulator/simulator.js';
-import { type Clock, type Principal, tagPath } from '../domain/index.js';
+import { type Clock, type Principal, QUALITY_CODE, tagPath } from '../domain/index.js';
 
 export interface DemoPlantOptions {
   readonly app: App;
@@ -153,7 +153,7 @@ async function deployDemoModel(app: App, principal: Principal): Promise<void> {
   };
   for (let s = 0; s < 3600; s++) {
     for (const sample of sim.step(start + s * 1000).samples) {
-      const quality = sample.quality === 'bad' ? 2 : sample.quality === 'uncertain' ? 1 : 0;
+      const quality = QUALITY_CODE[sample.quality ?? 'good'];
       const ts = Number(sample.ts);
       if (sample.tag === vibration) take(aligner.add(0, ts, sample.value, quality));
       else if (sample.tag === state) take(aligner.add(1, ts, sample.value, quality));

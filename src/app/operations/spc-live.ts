@@ -7,6 +7,7 @@ import {
   LIVE_CHART_TYPES,
   MAX_LIVE_SUBGROUP,
   PlantEvent,
+  QUALITY_CODE,
   RuleSettings,
   SpcChartConfig,
   SpcChartId,
@@ -139,7 +140,7 @@ async function estimateLimits(
   const grouper = new Subgrouper(policy);
   const groups: number[][] = [];
   for (const s of samples) {
-    const g = grouper.add(s.ts, s.value, s.quality === 'good' ? 0 : s.quality === 'uncertain' ? 1 : 2);
+    const g = grouper.add(s.ts, s.value, QUALITY_CODE[s.quality]);
     if (g) groups.push([...g.values]);
   }
   const last = grouper.flush();
@@ -161,19 +162,19 @@ async function estimateLimits(
       ...(input.revise ? {} : { maxIterations: 0 }),
     });
     const final = steps.at(-1);
-    ({ center, sigma } = { center: final?.charts.i.center ?? NaN, sigma: final?.charts.i.sigma ?? NaN });
+    center = final?.charts.i.center ?? NaN;
+    sigma = final?.charts.i.sigma ?? NaN;
     excluded = final?.exclude.length ?? 0;
   } else {
-    const build = (exclude: readonly number[]) =>
-      input.type === 'xbar-s'
-        ? {
-            xbar: xbarSChart(groups, { exclude, nsigmas }).xbar,
-            spread: xbarSChart(groups, { exclude, nsigmas }).s,
-          }
-        : {
-            xbar: xbarRChart(groups, { exclude, nsigmas }).xbar,
-            spread: xbarRChart(groups, { exclude, nsigmas }).r,
-          };
+    // Each revision step builds the pair once: the X̄ chart and the R (or S) chart beside it.
+    const build = (exclude: readonly number[]) => {
+      if (input.type === 'xbar-s') {
+        const { xbar, s } = xbarSChart(groups, { exclude, nsigmas });
+        return { xbar, spread: s };
+      }
+      const { xbar, r } = xbarRChart(groups, { exclude, nsigmas });
+      return { xbar, spread: r };
+    };
     const steps = phaseOneRevise(build, { ...(input.revise ? {} : { maxIterations: 0 }) });
     const final = steps.at(-1);
     center = final?.charts.xbar.center ?? NaN;
