@@ -1,8 +1,8 @@
 /** Operations on plant events: alarms, machine states, notes. */
 import { z } from 'zod';
-import { AssetPath, EVENT_KINDS, EventInput, PlantEvent, UserError } from '../../domain/index.js';
+import { AssetPath, EVENT_KINDS, EventInput, PlantEvent } from '../../domain/index.js';
 import { defineOperation } from '../operation.js';
-import { PositiveInt, TimeArg, listArg, resolveTime } from './common.js';
+import { PositiveInt, TimeArg, listArg, resolveWindow } from './common.js';
 import { IngestResultSchema } from './samples.js';
 
 export const listEvents = defineOperation({
@@ -21,11 +21,8 @@ export const listEvents = defineOperation({
   http: { method: 'GET', path: '/events' },
   audit: false,
   handler: async (input, { services }) => {
-    const now = services.clock.now();
-    const from = resolveTime(input.from, now);
     // "to" is inclusive of "now": events stamped this millisecond are listed.
-    const to = resolveTime(input.to, now) + 1;
-    if (to <= from) throw new UserError('invalid_input', '"to" must be after "from"');
+    const { from, to } = resolveWindow(input.from, input.to, services.clock.now(), { throughTo: true });
     const events = await services.store.listEvents({
       from,
       to,

@@ -18,7 +18,7 @@ import { AlarmDebounce, scoreTagName } from '../ml/live-models.js';
 import { readModelRows } from '../ml/rows.js';
 import { defineOperation } from '../operation.js';
 import type { AppServices } from '../services.js';
-import { TimeArg, listArg, resolveTime } from './common.js';
+import { TimeArg, listArg, resolveWindow } from './common.js';
 
 export const listModels = defineOperation({
   name: 'models.list',
@@ -81,12 +81,6 @@ function whenOf(input: { whenTag?: string | undefined; whenStates?: string[] | u
     throw new UserError('invalid_input', 'whenTag needs whenStates (e.g. running)');
   }
   return { tag: input.whenTag, states: input.whenStates };
-}
-
-function windowOf(from: string | number, to: string | number, now: number): { from: number; to: number } {
-  const window = { from: resolveTime(from, now), to: resolveTime(to, now) };
-  if (window.to <= window.from) throw new UserError('invalid_input', '"to" must be after "from"');
-  return window;
 }
 
 async function requireModel(services: AppServices, name: string, version?: number): Promise<ModelRecord> {
@@ -160,7 +154,7 @@ export const trainModel = defineOperation({
   audit: true,
   handler: async (input, { services, principal }) => {
     const started = services.clock.now();
-    const { from, to } = windowOf(input.from, input.to, started);
+    const { from, to } = resolveWindow(input.from, input.to, started);
     const bucketMs = parseDurationMs(input.bucket);
     const when = whenOf(input);
     const rows = await readModelRows(services.store, services.tags, {
@@ -242,7 +236,7 @@ export const evaluateModel = defineOperation({
   handler: async (input, { services }) => {
     const model = await requireModel(services, input.name, input.version);
     const artifact = artifactOf(model);
-    const { from, to } = windowOf(input.from, input.to, services.clock.now());
+    const { from, to } = resolveWindow(input.from, input.to, services.clock.now());
     const asset = assetOf(model);
     const states = whenOfArtifact(artifact);
     const rows = await readModelRows(services.store, services.tags, {
@@ -408,7 +402,7 @@ export const checkModelDrift = defineOperation({
     const model = await requireModel(services, input.name, input.version);
     const artifact = artifactOf(model);
     const now = services.clock.now();
-    const { from, to } = windowOf(input.from, input.to, now);
+    const { from, to } = resolveWindow(input.from, input.to, now);
     const asset = assetOf(model);
     const when = whenOfArtifact(artifact);
     const rows = await readModelRows(services.store, services.tags, {

@@ -16,7 +16,7 @@ import {
 } from '../../domain/index.js';
 import { defineOperation } from '../operation.js';
 import type { AppServices } from '../services.js';
-import { PositiveInt, TimeArg, resolveTime } from './common.js';
+import { PositiveInt, TimeArg, resolveWindow } from './common.js';
 import { IngestResultSchema } from './samples.js';
 
 /** Largest batch of inspections one call may carry. */
@@ -29,14 +29,6 @@ const MAX_PARETO_INSPECTIONS = 100_000;
 const MAX_CAPABILITY_SAMPLES = 1_000_000;
 /** Category of a failed inspection that names none. */
 export const UNCATEGORISED = '(uncategorised)';
-
-/** A window: from inclusive, to inclusive of "now" (stored as exclusive to + 1), checked to be non-empty. */
-function window(input: { from: string | number; to: string | number }, now: number) {
-  const from = resolveTime(input.from, now);
-  const to = resolveTime(input.to, now) + 1;
-  if (to <= from) throw new UserError('invalid_input', '"to" must be after "from"');
-  return { from, to };
-}
 
 export const createInspections = defineOperation({
   name: 'inspections.create',
@@ -107,7 +99,7 @@ export const listInspections = defineOperation({
   http: { method: 'GET', path: '/inspections' },
   audit: false,
   handler: async (input, { services }) => {
-    const { from, to } = window(input, services.clock.now());
+    const { from, to } = resolveWindow(input.from, input.to, services.clock.now(), { throughTo: true });
     const inspections = await services.store.listInspections({
       from,
       to,
@@ -161,7 +153,7 @@ export const qualityPareto = defineOperation({
   http: { method: 'GET', path: '/quality/pareto' },
   audit: false,
   handler: async (input, { services }) => {
-    const { from, to } = window(input, services.clock.now());
+    const { from, to } = resolveWindow(input.from, input.to, services.clock.now(), { throughTo: true });
     const all = await services.store.listInspections({
       from,
       to,
@@ -380,7 +372,7 @@ export const qualityCapability = defineOperation({
   audit: false,
   handler: async (input, { services }) => {
     const tag = services.tags.require(input.tag);
-    const { from, to } = window(input, services.clock.now());
+    const { from, to } = resolveWindow(input.from, input.to, services.clock.now(), { throughTo: true });
     const spec = specOf(input, tag);
     const { values, read, uncertain, bad } = await readGoodValues(services, tag.id, from, to);
     if (values.length < 2) {

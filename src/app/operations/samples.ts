@@ -12,7 +12,7 @@ import {
   isUnder,
 } from '../../domain/index.js';
 import { defineOperation } from '../operation.js';
-import { PositiveInt, TimeArg, listArg, resolveTime } from './common.js';
+import { PositiveInt, TimeArg, listArg, resolveTime, resolveWindow } from './common.js';
 
 /** Largest batch one call may carry; bigger loads are split by the client (the CLI does). */
 export const MAX_WRITE_BATCH = 100_000;
@@ -45,16 +45,6 @@ const Window = {
   from: TimeArg.default('now-1h'),
   to: TimeArg.default('now'),
 };
-
-export function resolveWindow(
-  from: string | number,
-  to: string | number,
-  now: number,
-): { from: number; to: number } {
-  const window = { from: resolveTime(from, now), to: resolveTime(to, now) };
-  if (window.to <= window.from) throw new UserError('invalid_input', '"to" must be after "from"');
-  return window;
-}
 
 export const readSamples = defineOperation({
   name: 'samples.read',

@@ -21,8 +21,7 @@ import {
 import { defineOperation } from '../operation.js';
 import type { AppServices } from '../services.js';
 import { Subgrouper } from '../spc/subgroups.js';
-import { PositiveInt, TimeArg, resolveTime } from './common.js';
-import { resolveWindow } from './samples.js';
+import { PositiveInt, TimeArg, resolveWindow } from './common.js';
 
 /** Montgomery (7th ed. §6.2.1) advises 20–25 subgroups for trial limits; fewer give too uncertain a σ. */
 const MIN_PHASE_ONE_SUBGROUPS = 20;
@@ -285,10 +284,7 @@ export const readSpcPoints = defineOperation({
   handler: async (input, { services }) => {
     const chart = (await services.store.listSpcCharts()).find((c) => c.id === input.id);
     if (!chart) throw new UserError('not_found', `no SPC chart "${input.id}"`);
-    const now = services.clock.now();
-    const from = resolveTime(input.from, now);
-    const to = resolveTime(input.to, now) + 1;
-    if (to <= from) throw new UserError('invalid_input', '"to" must be after "from"');
+    const { from, to } = resolveWindow(input.from, input.to, services.clock.now(), { throughTo: true });
     const tag = services.tags.require(chart.tag);
     const [points, events] = await Promise.all([
       services.store.listSpcPoints({ chart: chart.id, from, to, limit: input.limit }),
