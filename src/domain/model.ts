@@ -48,7 +48,19 @@ export const ModelDrift = z.object({
   psi: z.record(z.string(), z.number()),
   level: z.enum(['stable', 'moderate', 'significant']),
   recommendation: z.string().max(1000),
+  /** When labels arrived in the window (failures of a failure / RUL model): the model's figure then vs. validation. */
+  performance: z
+    .object({
+      metric: z.string(),
+      training: z.number(),
+      recent: z.number(),
+      rows: z.number().int().nonnegative(),
+      failures: z.number().int().nonnegative(),
+      level: z.enum(['stable', 'moderate', 'significant']),
+    })
+    .optional(),
 });
+export type ModelDrift = z.infer<typeof ModelDrift>;
 
 export const ModelRecord = z.object({
   name: ModelName,

@@ -11,7 +11,7 @@ import { App } from '../app/registry.js';
 import { TagDirectory } from '../app/tag-directory.js';
 import { LiveSpc } from '../app/spc/live-spc.js';
 import { LiveModels } from '../app/ml/live-models.js';
-import { anomalyScorer } from '../app/ml/anomaly-models.js';
+import { liveModelView } from '../app/ml/deployable.js';
 import { MemoryBus } from '../adapters/bus/memory/memory.bus.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../adapters/broker/aedes/embedded.broker.js';
 import { decodeUnsMessage } from '../adapters/ingest/mqtt/uns.js';
@@ -166,7 +166,7 @@ export async function openCore(options: {
         bus,
         tags,
         store,
-        scorerFor: (model) => anomalyScorer(model.artifact),
+        scorerFor: (model) => liveModelView(model).scorer(),
         emitEvents: (events) => ingest.ingestEvents(events, 'model'),
         writeScores: (samples) => ingest.ingestSamples(samples, 'model'),
         onError: (error) => log('error', 'deployed models', error),

@@ -34,7 +34,10 @@ export interface RowScorer {
   readonly features: readonly string[];
   /** Width of the rows it was trained on, ms. */
   readonly bucketMs: number;
-  score(values: Float64Array): RowScore;
+  /** Scores the row of bucket `ts`; rows come in time order (a scorer may keep state, e.g. rolling windows). */
+  score(values: Float64Array, ts: number): RowScore;
+  /** The alarm text for a raised row, when the score is not a plain anomaly score. */
+  describe?(result: RowScore): string;
 }
 
 export interface LiveModelsDeps {
@@ -267,7 +270,7 @@ export class LiveModels implements AsyncDisposable {
     scores: { tag: string; ts: number; value: number }[],
     events: AlarmEventInput[],
   ): void {
-    const result = r.scorer.score(values);
+    const result = r.scorer.score(values, ts);
     r.rows++;
     r.lastScore = { ts, score: result.score, threshold: result.threshold };
     if (Number.isFinite(result.score)) scores.push({ tag: r.scoreTag, ts, value: result.score });
@@ -293,8 +296,10 @@ export class LiveModels implements AsyncDisposable {
       state: change,
       message:
         change === 'raised'
-          ? `${model.name}: anomaly score ${result.score.toPrecision(3)} above ${result.threshold.toPrecision(3)} ` +
-            `for ${RAISE_AFTER_ROWS} rows${drivers ? `; driven by ${drivers}` : ''}`
+          ? `${model.name}: ${
+              r.scorer.describe?.(result) ??
+              `anomaly score ${result.score.toPrecision(3)} above ${result.threshold.toPrecision(3)}`
+            } for ${RAISE_AFTER_ROWS} rows${drivers ? `; driven by ${drivers}` : ''}`
           : `${model.name}: back to normal for ${CLEAR_AFTER_ROWS} rows`,
       data: change === 'cleared' ? { ...data, raisedAt } : data,
     });

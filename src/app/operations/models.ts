@@ -13,12 +13,20 @@ import {
   parseDurationMs,
   tagPath,
 } from '../../domain/index.js';
-import { ANOMALY_ALGORITHMS, AnomalyArtifact, anomalyScorer, fitAnomalyModel } from '../ml/anomaly-models.js';
-import { AlarmDebounce, scoreTagName } from '../ml/live-models.js';
+import { ANOMALY_ALGORITHMS, fitAnomalyModel } from '../ml/anomaly-models.js';
+import { type LiveModelView, liveModelView } from '../ml/deployable.js';
+import {
+  FAILURE_TARGETS,
+  type FailureArtifact,
+  failureLabels,
+  fitFailureModel,
+  validationMetrics,
+} from '../ml/failure-models.js';
+import { AlarmDebounce, type RowScore, scoreTagName } from '../ml/live-models.js';
 import { readModelRows } from '../ml/rows.js';
 import { defineOperation } from '../operation.js';
 import type { AppServices } from '../services.js';
-import { TimeArg, listArg, resolveWindow } from './common.js';
+import { PositiveInt, TimeArg, listArg, resolveWindow } from './common.js';
 
 export const listModels = defineOperation({
   name: 'models.list',
@@ -90,17 +98,6 @@ async function requireModel(services: AppServices, name: string, version?: numbe
   return model;
 }
 
-function artifactOf(model: ModelRecord): AnomalyArtifact {
-  const parsed = AnomalyArtifact.safeParse(model.artifact);
-  if (!parsed.success) {
-    throw new UserError(
-      'invalid_input',
-      `model ${model.name} v${model.version} is not an anomaly model this build runs`,
-    );
-  }
-  return parsed.data;
-}
-
 /** The asset a model was trained on (and runs on). */
 function assetOf(model: ModelRecord): string {
   const asset = model.training.assets[0];
@@ -108,10 +105,86 @@ function assetOf(model: ModelRecord): string {
   return asset;
 }
 
-/** The artifact's gate as `readModelRows` takes it: the state tag and its codes. */
-function whenOfArtifact(artifact: AnomalyArtifact): { tag: string; states: string[] } | undefined {
-  const condition = artifact.condition;
+/** The model's gate as `readModelRows` takes it: the state tag and its codes. */
+function whenOfView(view: LiveModelView): { tag: string; states: string[] } | undefined {
+  const condition = view.condition;
   return condition ? { tag: condition.input, states: condition.equals.map(String) } : undefined;
+}
+
+/** The failure times of an asset in a window: machine-state events with the reason, oldest first. */
+async function failureTimes(
+  services: AppServices,
+  asset: string,
+  reason: string,
+  from: number,
+  to: number,
+): Promise<number[]> {
+  const events = await services.store.listEvents({
+    from,
+    to,
+    assetPrefix: asset,
+    kinds: ['machine_state'],
+    limit: 100_000,
+  });
+  return events
+    .filter((e) => e.kind === 'machine_state' && e.asset === asset && e.reason === reason)
+    .map((e) => e.ts)
+    .sort((a, b) => a - b);
+}
+
+interface Replay {
+  readonly ts: Float64Array;
+  readonly results: RowScore[];
+}
+
+/**
+ * A window of the model's asset run through a fresh scorer, row by row as live scoring would (the scorer gates
+ * rows on the condition itself: its last input is the state).
+ */
+async function replay(
+  services: AppServices,
+  view: LiveModelView,
+  asset: string,
+  from: number,
+  to: number,
+): Promise<Replay> {
+  const when = whenOfView(view);
+  const rows = await readModelRows(services.store, services.tags, {
+    asset,
+    inputs: [...view.inputs, ...(when ? [when.tag] : [])],
+    from,
+    to,
+    bucketMs: view.bucketMs,
+  });
+  const scorer = view.scorer();
+  const results: RowScore[] = [];
+  for (let i = 0; i < rows.X.rows; i++) {
+    results.push(scorer.score(rows.X.data.subarray(i * rows.X.cols, (i + 1) * rows.X.cols), rows.ts[i] ?? 0));
+  }
+  return { ts: rows.ts, results };
+}
+
+/** The failure model's figures on the replayed rows whose outcome the window tells. */
+function labelledMetrics(
+  failure: FailureArtifact,
+  run: Replay,
+  failures: readonly number[],
+  to: number,
+): { rows: number; metrics: Record<string, number> } {
+  const scored: number[] = [];
+  run.results.forEach((r, i) => {
+    if (Number.isFinite(r.score)) scored.push(i);
+  });
+  const ts = Float64Array.from(scored, (i) => run.ts[i] ?? 0);
+  const labels = failureLabels(ts, failures, to, failure.target, failure.horizonMs);
+  const keep = scored.flatMap((_, k) => (Number.isFinite(labels[k]) ? [k] : []));
+  if (keep.length === 0) return { rows: 0, metrics: {} };
+  const yTrue = Float64Array.from(keep, (k) => labels[k] ?? 0);
+  const predicted = Float64Array.from(keep, (k) => run.results[scored[k] ?? 0]?.score ?? 0);
+  return {
+    rows: keep.length,
+    metrics: validationMetrics(failure.target, yTrue, predicted, failure.threshold),
+  };
 }
 
 function summaryOf(model: ModelRecord): ModelSummary {
@@ -119,15 +192,21 @@ function summaryOf(model: ModelRecord): ModelSummary {
   return summary;
 }
 
+const TRAIN_ALGORITHMS = [...ANOMALY_ALGORITHMS, 'gbdt'] as const;
+
 export const trainModel = defineOperation({
   name: 'models.train',
   description:
-    'Train an anomaly model on an asset’s tags over a window of normal operation (pca: T²/SPE of several signals; ' +
-    'robust-z: one signal against its rolling median), optionally only while a state tag is in given states; ' +
-    'stores it as the next version of its name with its metrics and training deciles.',
+    'Train a model on an asset’s tags over a window, optionally only while a state tag is in given states, and ' +
+    'store it as the next version of its name with its metrics and training deciles. Anomaly models learn normal ' +
+    'operation (pca: T²/SPE of several signals; iforest: an isolation forest on several signals, weaker than pca on ' +
+    'a fault in one signal; robust-z: one signal against its rolling median). gbdt learns ' +
+    'from the asset’s own failures — machine-state events with `failureReason` — either the probability of a ' +
+    'failure within `horizon` (target failure) or the minutes left to one, capped at `horizon` (target rul), on ' +
+    'rolling-window features; the most recent 30 % of the rows check it.',
   input: z.object({
     name: ModelName,
-    algorithm: z.enum(ANOMALY_ALGORITHMS),
+    algorithm: z.enum(TRAIN_ALGORITHMS),
     asset: AssetPath,
     inputs: listArg(z.string().min(1)).meta({
       description: 'Tag names on the asset, e.g. "vibration_rms,motor_temp"',
@@ -145,6 +224,22 @@ export const trainModel = defineOperation({
       .positive()
       .optional()
       .meta({ description: 'robust-z: rows in the baseline (360)' }),
+    target: z.enum(FAILURE_TARGETS).optional().meta({ description: 'gbdt: failure or rul' }),
+    failureReason: z
+      .string()
+      .optional()
+      .meta({ description: 'gbdt: the machine-state reason of the failure, e.g. bearing_overheat' }),
+    horizon: z
+      .string()
+      .default('1h')
+      .meta({ description: 'gbdt: the prediction horizon (failure) or the RUL cap (rul)' }),
+    windows: listArg(PositiveInt(10_000))
+      .default([6, 30])
+      .meta({ description: 'gbdt: rolling windows in rows, e.g. "6,30"' }),
+    threshold: z.coerce.number().optional().meta({
+      description: 'gbdt: alarm at/above this probability (0.5), or at/below these minutes (horizon/2)',
+    }),
+    seed: z.coerce.number().int().min(0).default(0),
     description: z.string().max(2000).optional(),
     ...When,
   }),
@@ -165,26 +260,56 @@ export const trainModel = defineOperation({
       bucketMs,
       ...(when !== undefined && { when }),
     });
-    const needed = input.algorithm === 'pca' ? input.inputs.length + 20 : 0;
+    // pca: a covariance to estimate; iforest: 1/rate rows for the calibrated rate to be reachable (64 at least);
+    // gbdt: failures to learn from and to check against (it says which it lacks itself).
+    const needed = {
+      pca: input.inputs.length + 20,
+      iforest: Math.max(64, Math.ceil(1 / input.falseAlarmRate)),
+      gbdt: 100,
+      'robust-z': 0,
+    }[input.algorithm];
     if (rows.X.rows < needed) {
       throw new UserError(
         'invalid_input',
         `only ${rows.X.rows} rows of ${input.asset} in the window (${rows.skipped.condition} outside the condition, ` +
-          `${rows.skipped.incomplete} with an input missing); pca needs at least ${needed}: widen the window`,
+          `${rows.skipped.incomplete} with an input missing); ${input.algorithm} needs at least ${needed}: widen the window`,
       );
     }
-    const fit = fitAnomalyModel(rows.X, {
-      algorithm: input.algorithm,
-      bucketMs,
-      falseAlarmRate: input.falseAlarmRate,
-      ...(rows.condition !== undefined && { condition: rows.condition }),
-      ...(input.window !== undefined && { window: input.window }),
-    });
+    let fit: { artifact: unknown; metrics: Record<string, number> };
+    let task: ModelRecord['task'] = 'anomaly';
+    if (input.algorithm === 'gbdt') {
+      if (input.target === undefined || input.failureReason === undefined) {
+        throw new UserError('invalid_input', 'gbdt needs a target (failure or rul) and a failureReason');
+      }
+      const horizonMs = parseDurationMs(input.horizon);
+      const failures = await failureTimes(services, input.asset, input.failureReason, from, to);
+      const labels = failureLabels(rows.ts, failures, to, input.target, horizonMs);
+      fit = fitFailureModel(rows.X, rows.ts, labels, {
+        target: input.target,
+        failureReason: input.failureReason,
+        horizonMs,
+        bucketMs,
+        windows: input.windows,
+        seed: input.seed,
+        ...(rows.condition !== undefined && { condition: rows.condition }),
+        ...(input.threshold !== undefined && { threshold: input.threshold }),
+      });
+      fit.metrics.failures = failures.length;
+      task = input.target === 'failure' ? 'classification' : 'regression';
+    } else {
+      fit = fitAnomalyModel(rows.X, {
+        algorithm: input.algorithm,
+        bucketMs,
+        falseAlarmRate: input.falseAlarmRate,
+        ...(rows.condition !== undefined && { condition: rows.condition }),
+        ...(input.window !== undefined && { window: input.window }),
+      });
+    }
     const latest = await services.store.getModel(input.name);
     const model: ModelRecord = {
       name: input.name,
       version: (latest?.version ?? 0) + 1,
-      task: 'anomaly',
+      task,
       algorithm: input.algorithm,
       status: 'trained',
       ...(input.description !== undefined && { description: input.description }),
@@ -196,6 +321,7 @@ export const trainModel = defineOperation({
         assets: [input.asset],
         tags: [...input.inputs, ...(when ? [when.tag] : [])].map((n) => tagPath(input.asset, n)),
         rows: rows.X.rows,
+        ...(input.algorithm === 'gbdt' && { target: `${input.target ?? ''}:${input.failureReason ?? ''}` }),
         durationMs: services.clock.now() - started,
       },
       features: input.inputs,
@@ -210,24 +336,22 @@ export const trainModel = defineOperation({
 export const evaluateModel = defineOperation({
   name: 'models.evaluate',
   description:
-    'Replay a window of an anomaly model’s asset through it: rows scored, anomalous share, alarms (3 anomalous rows in ' +
-    'a row), and — where the machine went down with the given reason in the window — faults warned of before the ' +
-    'failure, precision and lead time. The figures are saved with the model (eval_*).',
+    'Replay a window of a model’s asset through it, as live scoring would: rows scored, alarm share, alarms (3 ' +
+    'alarming rows in a row), and — where the machine went down with the failure reason in the window — failures ' +
+    'warned of before they happened, precision and lead time. A failure or RUL model is also scored on the rows ' +
+    'whose outcome the window tells (PR-AUC, F1 / RMSE, MAE in minutes). The figures are saved with the model (eval_*).',
   input: z.object({
     name: ModelName,
     version: z.coerce.number().int().positive().optional(),
     from: TimeArg,
     to: TimeArg.default('now'),
-    failureReason: z
-      .string()
-      .optional()
-      .meta({ description: 'Machine-state reason of a failure, e.g. bearing_overheat' }),
-    lookbackMs: z.coerce
-      .number()
-      .int()
-      .positive()
-      .default(3_600_000)
-      .meta({ description: 'How long before a failure a warning counts (default 1 h)' }),
+    failureReason: z.string().optional().meta({
+      description:
+        'Machine-state reason of a failure, e.g. bearing_overheat (a failure model’s own by default)',
+    }),
+    lookbackMs: z.coerce.number().int().positive().optional().meta({
+      description: 'How long before a failure a warning counts (default 1 h, a failure model’s horizon)',
+    }),
   }),
   output: z.object({ model: z.string(), version: z.number(), report: z.record(z.string(), z.number()) }),
   permission: 'engineer',
@@ -235,56 +359,38 @@ export const evaluateModel = defineOperation({
   audit: true,
   handler: async (input, { services }) => {
     const model = await requireModel(services, input.name, input.version);
-    const artifact = artifactOf(model);
+    const view = liveModelView(model);
     const { from, to } = resolveWindow(input.from, input.to, services.clock.now());
     const asset = assetOf(model);
-    const states = whenOfArtifact(artifact);
-    const rows = await readModelRows(services.store, services.tags, {
-      asset,
-      inputs: [...artifact.inputs, ...(states ? [states.tag] : [])],
-      from,
-      to,
-      bucketMs: artifact.bucketMs,
-    });
-    // The scorer applies the condition itself (its last input is the state).
-    const scorer = anomalyScorer(artifact);
+    const run = await replay(services, view, asset, from, to);
     const debounce = new AlarmDebounce();
     const alarms: { startTs: number; endTs: number }[] = [];
     let scored = 0;
-    let anomalous = 0;
+    let alarming = 0;
     let open: { startTs: number; endTs: number } | undefined;
-    for (let i = 0; i < rows.X.rows; i++) {
-      const r = scorer.score(rows.X.data.subarray(i * rows.X.cols, (i + 1) * rows.X.cols));
-      if (!Number.isFinite(r.score)) continue;
+    run.results.forEach((r, i) => {
+      if (!Number.isFinite(r.score)) return;
       scored++;
-      if (r.anomalous) anomalous++;
-      const ts = rows.ts[i] ?? 0;
+      if (r.anomalous) alarming++;
+      const ts = run.ts[i] ?? 0;
       const change = debounce.push(ts, r.anomalous);
       if (change === 'raised') {
         open = { startTs: ts, endTs: ts };
         alarms.push(open);
       } else if (change === 'cleared') open = undefined;
       else if (open && r.anomalous) open.endTs = ts;
-    }
+    });
     const report: Record<string, number> = {
       rows: scored,
-      anomalous_share: scored === 0 ? 0 : anomalous / scored,
+      anomalous_share: scored === 0 ? 0 : alarming / scored,
       alarms: alarms.length,
     };
-    if (input.failureReason !== undefined) {
-      const events = await services.store.listEvents({
-        from,
-        to,
-        assetPrefix: asset,
-        kinds: ['machine_state'],
-        limit: 100_000,
-      });
-      const failures = events
-        .filter((e) => e.kind === 'machine_state' && e.asset === asset && e.reason === input.failureReason)
-        .map((e) => e.ts)
-        .sort((a, b) => a - b);
+    const reason = input.failureReason ?? view.failure?.failureReason;
+    if (reason !== undefined) {
+      const failures = await failureTimes(services, asset, reason, from, to);
+      const lookbackMs = input.lookbackMs ?? view.failure?.horizonMs ?? 3_600_000;
       const faults = failures.map((failureTs) => ({
-        startTs: failureTs - input.lookbackMs,
+        startTs: failureTs - lookbackMs,
         failureTs,
         endTs: failureTs,
       }));
@@ -296,6 +402,10 @@ export const evaluateModel = defineOperation({
         precision: score.precision,
         median_lead_minutes: score.medianLeadMs / 60_000,
       });
+      if (view.failure) {
+        const labelled = labelledMetrics(view.failure, run, failures, to);
+        Object.assign(report, { labelled_rows: labelled.rows }, labelled.metrics);
+      }
     }
     const finite = Object.fromEntries(Object.entries(report).filter(([, v]) => Number.isFinite(v)));
     const metrics = {
@@ -311,8 +421,8 @@ export const deployModel = defineOperation({
   name: 'models.deploy',
   description:
     'Put a model version to work on its asset’s live tags: every new row is scored, the score written to the tag ' +
-    '"<model>.score" on the asset, and an alarm raised (model.<name>) naming the inputs that drove it. Replaces a ' +
-    'deployed version of the same name.',
+    '"<model>.score" on the asset (an anomaly score, a failure probability or the predicted minutes left), and an ' +
+    'alarm raised (model.<name>) naming the inputs that drove it. Replaces a deployed version of the same name.',
   input: z.object({ name: ModelName, version: z.coerce.number().int().positive().optional() }),
   output: z.object({ model: ModelSummary }),
   permission: 'engineer',
@@ -320,9 +430,9 @@ export const deployModel = defineOperation({
   audit: true,
   handler: async (input, { services, principal }) => {
     const model = await requireModel(services, input.name, input.version);
-    const artifact = artifactOf(model);
+    const view = liveModelView(model);
     const asset = assetOf(model);
-    const names = [...artifact.inputs, ...(artifact.condition ? [artifact.condition.input] : [])];
+    const names = [...view.inputs, ...(view.condition ? [view.condition.input] : [])];
     const deployed: ModelRecord = {
       ...model,
       status: 'deployed',
@@ -331,7 +441,7 @@ export const deployModel = defineOperation({
         by: principal.name,
         asset,
         inputs: Object.fromEntries(names.map((n) => [n, tagPath(asset, n)])),
-        threshold: artifact.threshold,
+        threshold: view.threshold,
       },
     };
     services.models.check(deployed);
@@ -342,7 +452,7 @@ export const deployModel = defineOperation({
         name: scoreTag,
         path: tagPath(asset, scoreTag),
         dataType: 'float',
-        description: `Anomaly score of model ${model.name} (alarm above ${artifact.threshold.toPrecision(3)})`,
+        description: view.scoreMeaning,
       });
       services.tags.add(tag);
     }
@@ -383,11 +493,32 @@ export const undeployModel = defineOperation({
   },
 });
 
+/** How much worse the recent figure is than the validation one before it counts (moderate, significant). */
+const PERFORMANCE_LEVELS = {
+  pr_auc: { higherIsBetter: true, moderate: 0.1, significant: 0.2 },
+  mae_near_failure_min: { higherIsBetter: false, moderate: 0.25, significant: 0.5 },
+} as const;
+/** Minutes: an MAE rise is measured against at least this, so a model that is off by seconds is not flagged for a minute. */
+const MAE_FLOOR_MIN = 2;
+
+function performanceLevel(metric: keyof typeof PERFORMANCE_LEVELS, trained: number, recent: number) {
+  const rule = PERFORMANCE_LEVELS[metric];
+  // pr_auc: an absolute drop; MAE: a relative rise.
+  const worse = rule.higherIsBetter
+    ? trained - recent
+    : (recent - trained) / Math.max(trained, MAE_FLOOR_MIN);
+  return worse > rule.significant ? 'significant' : worse > rule.moderate ? 'moderate' : 'stable';
+}
+
+const LEVEL_RANK = { stable: 0, moderate: 1, significant: 2 } as const;
+
 export const checkModelDrift = defineOperation({
   name: 'models.drift',
   description:
     'Compare a model’s recent inputs with its training data (population stability index per input, on the training ' +
-    'deciles): stable < 0.1 ≤ moderate ≤ 0.25 < significant, with a retrain recommendation. Saved with the model.',
+    'deciles): stable < 0.1 ≤ moderate ≤ 0.25 < significant. For a failure or RUL model, when failures in the ' +
+    'window give labels, also its performance then against its validation figure (PR-AUC 0.1 / 0.2 lower, or the ' +
+    'MAE within the horizon of a failure 25 % / 50 % higher, of at least 2 min: moderate / significant). With a retrain recommendation; saved with the model.',
   input: z.object({
     name: ModelName,
     version: z.coerce.number().int().positive().optional(),
@@ -400,42 +531,78 @@ export const checkModelDrift = defineOperation({
   audit: true,
   handler: async (input, { services }) => {
     const model = await requireModel(services, input.name, input.version);
-    const artifact = artifactOf(model);
+    const view = liveModelView(model);
     const now = services.clock.now();
     const { from, to } = resolveWindow(input.from, input.to, now);
     const asset = assetOf(model);
-    const when = whenOfArtifact(artifact);
+    const when = whenOfView(view);
     const rows = await readModelRows(services.store, services.tags, {
       asset,
-      inputs: artifact.inputs,
+      inputs: view.inputs,
       from,
       to,
-      bucketMs: artifact.bucketMs,
+      bucketMs: view.bucketMs,
       ...(when !== undefined && { when }),
     });
     if (rows.X.rows === 0)
       throw new UserError('invalid_input', `no rows of ${asset} in the window to compare`);
     const psi: Record<string, number> = {};
-    artifact.inputs.forEach((name, j) => {
-      const reference = artifact.reference[name];
+    view.inputs.forEach((name, j) => {
+      const reference = view.reference[name];
       if (!reference) return;
       const values = new Float64Array(rows.X.rows);
       for (let i = 0; i < rows.X.rows; i++) values[i] = rows.X.data[i * rows.X.cols + j] ?? Number.NaN;
       psi[name] = populationStability(reference, values).psi;
     });
     const worst = Math.max(0, ...Object.values(psi));
-    const level = driftLevel(worst);
+    let level = driftLevel(worst);
     const shifted = Object.entries(psi)
       .filter(([, v]) => driftLevel(v) !== 'stable')
       .sort((a, b) => b[1] - a[1])
       .map(([n, v]) => `${n} (PSI ${v.toFixed(2)})`);
+    let performance: ModelDrift['performance'];
+    if (view.failure) {
+      const failures = await failureTimes(services, asset, view.failure.failureReason, from, to);
+      const metric = view.failure.target === 'failure' ? 'pr_auc' : 'mae_near_failure_min';
+      const trained = model.metrics[metric];
+      const run = failures.length > 0 ? await replay(services, view, asset, from, to) : undefined;
+      const recent = run ? labelledMetrics(view.failure, run, failures, to) : undefined;
+      const value = recent?.metrics[metric];
+      if (trained !== undefined && value !== undefined && recent) {
+        const perfLevel = performanceLevel(metric, trained, value);
+        performance = {
+          metric,
+          training: trained,
+          recent: value,
+          rows: recent.rows,
+          failures: failures.length,
+          level: perfLevel,
+        };
+        if (LEVEL_RANK[perfLevel] > LEVEL_RANK[level]) level = perfLevel;
+      }
+    }
+    const worse =
+      performance && performance.level !== 'stable'
+        ? `${performance.metric} ${performance.recent.toFixed(3)} on ${performance.failures} recent failure(s) against ${performance.training.toFixed(3)} in validation`
+        : undefined;
+    const reasons = [
+      ...(shifted.length > 0 ? [`inputs moved: ${shifted.join(', ')}`] : []),
+      ...(worse ? [worse] : []),
+    ];
     const recommendation =
       level === 'significant'
-        ? `Retrain: the inputs moved away from the training data: ${shifted.join(', ')}. Check first that the change is the new normal and not a fault.`
+        ? `Retrain: ${reasons.join('; ')}. Check first that the change is the new normal and not a fault.`
         : level === 'moderate'
-          ? `Watch: some inputs shifted (${shifted.join(', ')}); retrain if it persists.`
-          : 'No action: the inputs look like the training data.';
-    const drift = { checkedAt: now, psi, level, recommendation };
+          ? `Watch: ${reasons.join('; ')}; retrain if it persists.`
+          : 'No action: the inputs look like the training data' +
+            (performance ? ' and the model predicted the recent failures as well as in validation.' : '.');
+    const drift = {
+      checkedAt: now,
+      psi,
+      level,
+      recommendation,
+      ...(performance !== undefined && { performance }),
+    };
     await services.store.updateModel({ ...model, drift });
     return { model: model.name, version: model.version, drift };
   },
