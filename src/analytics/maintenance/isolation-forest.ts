@@ -2,8 +2,10 @@
  * Isolation forest (Liu, Ting & Zhou 2008, "Isolation Forest", ICDM, 413–422): anomalies are few and different, so
  * random axis-parallel splits isolate them in fewer steps than normal points. Seeded, so a fit is reproducible.
  */
+import { z } from 'zod';
 import { UserError } from '../../domain/errors.js';
 import { type Matrix } from '../ml/matrix.js';
+import { parseSavedModel } from '../ml/model-format.js';
 
 /** Euler–Mascheroni constant γ. */
 const EULER_GAMMA = 0.5772156649015329;
@@ -47,13 +49,33 @@ export interface IsolationScore {
   readonly contributions: Float64Array;
 }
 
+/**
+ * One tree in flat arrays, nodes in preorder (root 0, a node's left child right after it): an internal node has
+ * feature ≥ 0 and sends a row left when its value is < split; a leaf has feature −1. `size` is the number of the
+ * tree's training rows that reached the node.
+ */
+export interface IsolationTree {
+  readonly feature: Int32Array;
+  readonly split: Float64Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly size: Int32Array;
+}
+
 export interface IsolationForest {
   readonly names: readonly string[];
   readonly sampleSize: number;
   readonly trees: number;
+  readonly forest: readonly IsolationTree[];
   threshold: number;
   score(row: ArrayLike<number>): IsolationScore;
 }
+
+/** What a fitted forest is made of: everything `score` needs, and what `isolationForestToJSON` saves. */
+export type IsolationForestParameters = Pick<
+  IsolationForest,
+  'names' | 'sampleSize' | 'forest' | 'threshold'
+>;
 
 /** SplitMix32-seeded SFC32 (Doty-Humphrey, PractRand): a small, fast, well-tested 32-bit generator in [0, 1). */
 function sfc32(seed: number): () => number {
@@ -82,19 +104,10 @@ function sfc32(seed: number): () => number {
   return next;
 }
 
-/** One tree in flat arrays: an internal node has feature ≥ 0; a leaf has feature −1 and `size` rows. */
-interface Tree {
-  feature: Int32Array;
-  split: Float64Array;
-  left: Int32Array;
-  right: Int32Array;
-  size: Int32Array;
-}
-
-function buildTree(x: Matrix, rows: Int32Array, heightLimit: number, rand: () => number): Tree {
+function buildTree(x: Matrix, rows: Int32Array, heightLimit: number, rand: () => number): IsolationTree {
   const p = x.cols;
   const cap = 2 * rows.length;
-  const tree: Tree = {
+  const tree = {
     feature: new Int32Array(cap).fill(-1),
     split: new Float64Array(cap),
     left: new Int32Array(cap),
@@ -140,7 +153,13 @@ function buildTree(x: Matrix, rows: Int32Array, heightLimit: number, rand: () =>
     return id;
   };
   grow(0, rows.length, 0);
-  return tree;
+  return {
+    feature: tree.feature.slice(0, nodes),
+    split: tree.split.slice(0, nodes),
+    left: tree.left.slice(0, nodes),
+    right: tree.right.slice(0, nodes),
+    size: tree.size.slice(0, nodes),
+  };
 }
 
 /**
@@ -168,7 +187,7 @@ export function fitIsolationForest(x: Matrix, options: IsolationForestOptions = 
   }
   const rand = sfc32(options.seed ?? 1);
   const heightLimit = Math.ceil(Math.log2(psi));
-  const forest: Tree[] = [];
+  const forest: IsolationTree[] = [];
   const all = Int32Array.from({ length: x.rows }, (_, i) => i);
   for (let t = 0; t < trees; t++) {
     // Partial Fisher–Yates: the first ψ entries become a uniform sample without replacement.
@@ -180,12 +199,20 @@ export function fitIsolationForest(x: Matrix, options: IsolationForestOptions = 
     }
     forest.push(buildTree(x, all.slice(0, psi), heightLimit, rand));
   }
-  const cPsi = averagePathLength(psi);
+  return isolationForest({ names: x.names, sampleSize: psi, forest, threshold: options.threshold ?? 0.6 });
+}
+
+/** A forest from its parameters (as `fitIsolationForest` grew them, or as saved). */
+export function isolationForest(params: IsolationForestParameters): IsolationForest {
+  const { forest } = params;
+  const p = params.names.length;
+  const cPsi = averagePathLength(params.sampleSize);
   const model: IsolationForest = {
-    names: x.names,
-    sampleSize: psi,
-    trees,
-    threshold: options.threshold ?? 0.6,
+    names: params.names,
+    sampleSize: params.sampleSize,
+    trees: forest.length,
+    forest,
+    threshold: params.threshold,
     score(row: ArrayLike<number>): IsolationScore {
       // A NaN compares false with every split, so a missing value follows the right branch.
       if (row.length !== p)
@@ -223,4 +250,107 @@ export function fitIsolationForest(x: Matrix, options: IsolationForestOptions = 
     },
   };
   return model;
+}
+
+const IFOREST_FORMAT = 'gemba.iforest';
+const IFOREST_VERSION = 1;
+/**
+ * A tree as saved: its nodes in preorder, `feature` −1 for a leaf, `value` the split of an internal node or the row
+ * count of a leaf. The children and inner sizes follow from the order (left child next, size = sum of the children's),
+ * so two arrays carry the tree exactly.
+ */
+const SavedTree = z.object({
+  feature: z.array(z.number().int().min(-1)).min(1),
+  value: z.array(z.number()).min(1),
+});
+const SavedIsolationForest = z.object({
+  format: z.literal(IFOREST_FORMAT),
+  version: z.literal(IFOREST_VERSION),
+  names: z.array(z.string()).min(1),
+  sampleSize: z.number().int().min(2),
+  threshold: z.number(),
+  trees: z.array(SavedTree).min(1),
+});
+
+/** The forest as versioned JSON. */
+export function isolationForestToJSON(model: IsolationForest): z.infer<typeof SavedIsolationForest> {
+  return {
+    format: IFOREST_FORMAT,
+    version: IFOREST_VERSION,
+    names: [...model.names],
+    sampleSize: model.sampleSize,
+    threshold: model.threshold,
+    trees: model.forest.map((tree) => ({
+      feature: [...tree.feature],
+      value: Array.from(tree.feature, (f, id) => (f < 0 ? (tree.size[id] ?? 0) : (tree.split[id] ?? 0))),
+    })),
+  };
+}
+
+/** Rebuilds one saved tree's child links and sizes; refuses a node list that is not one whole preorder tree. */
+function treeFromSaved(
+  saved: z.infer<typeof SavedTree>,
+  shape: { features: number; sampleSize: number },
+  t: number,
+): IsolationTree {
+  const { features: p, sampleSize } = shape;
+  const n = saved.feature.length;
+  const bad = (why: string): UserError =>
+    new UserError('invalid_input', `invalid gemba.iforest model at trees.${t}: ${why}`);
+  if (saved.value.length !== n) throw bad(`${n} features but ${saved.value.length} values`);
+  const tree = {
+    feature: Int32Array.from(saved.feature),
+    split: new Float64Array(n),
+    left: new Int32Array(n),
+    right: new Int32Array(n),
+    size: new Int32Array(n),
+  };
+  // Internal nodes whose right child has not come yet: after a leaf, the next node is the right child of the last.
+  const open: number[] = [];
+  for (let id = 0; id < n; id++) {
+    const f = saved.feature[id] ?? -1;
+    const value = saved.value[id] ?? 0;
+    if (id > 0) {
+      if ((saved.feature[id - 1] ?? -1) >= 0) tree.left[id - 1] = id;
+      else {
+        const parent = open.pop();
+        if (parent === undefined) throw bad(`node ${id} is past the end of the tree`);
+        tree.right[parent] = id;
+      }
+    }
+    if (f >= p) throw bad(`node ${id} splits on feature ${f} of ${p}`);
+    if (f >= 0) {
+      tree.split[id] = value;
+      open.push(id);
+    } else {
+      if (!Number.isInteger(value) || value < 0 || value > sampleSize)
+        throw bad(`leaf ${id} has row count ${value}`);
+      tree.size[id] = value;
+    }
+  }
+  if (open.length > 0) throw bad(`node ${open[open.length - 1] ?? 0} has no right child`);
+  // Children come after their parent in preorder, so one backward pass sums the sizes.
+  for (let id = n - 1; id >= 0; id--) {
+    if ((tree.feature[id] ?? -1) >= 0)
+      tree.size[id] = (tree.size[tree.left[id] ?? 0] ?? 0) + (tree.size[tree.right[id] ?? 0] ?? 0);
+  }
+  if (tree.size[0] !== sampleSize)
+    throw bad(`its leaves hold ${tree.size[0]} rows, not the sample size ${sampleSize}`);
+  return tree;
+}
+
+/**
+ * A saved forest back, scoring exactly as the one saved; refuses another format or version and malformed trees.
+ * @example isolationForestFromJSON(JSON.parse(JSON.stringify(isolationForestToJSON(forest)))).score(row)
+ */
+export function isolationForestFromJSON(json: unknown): IsolationForest {
+  const saved = parseSavedModel(json, IFOREST_FORMAT, IFOREST_VERSION, SavedIsolationForest);
+  return isolationForest({
+    names: saved.names,
+    sampleSize: saved.sampleSize,
+    threshold: saved.threshold,
+    forest: saved.trees.map((tree, t) =>
+      treeFromSaved(tree, { features: saved.names.length, sampleSize: saved.sampleSize }, t),
+    ),
+  });
 }

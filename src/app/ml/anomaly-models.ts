@@ -8,19 +8,31 @@
  * - `robust-z`: the rolling robust z-score of one input (median/MAD of the last `window` rows, anomalous rows kept
  *   out of the baseline): self-baselining, so it needs no training data; its threshold is 3.5 (Iglewicz & Hoaglin)
  *   unless calibrated on training rows.
+ * - `iforest`: the isolation-forest score s of the inputs (src/analytics/maintenance/isolation-forest.ts; 100 trees
+ *   of 256 rows, seeded, so a fit is reproducible), threshold calibrated on the training rows at the asked
+ *   false-alarm rate like `pca`; contributions are each input's share of the bits of isolation along the row's paths.
+ *   Needs no linear structure, but its score saturates: a row beyond the training range in one input only goes as
+ *   far as the extreme leaf of the splits on that input, while the other inputs' splits treat it as normal, so it
+ *   scores about as high as the training set's own extremes (with three inputs, near their 95th–99th percentile).
+ *   At a low false-alarm rate (0.001) it can miss a single-signal step that `pca` catches.
  * A `condition` (e.g. the state tag equal to running) gates the rows, in training and live alike: a machine that is
  * stopped or warming up is not what the model learned.
  */
 import { z } from 'zod';
 import { type DriftReference, driftReference } from '../../analytics/ml/drift.js';
 import type { Matrix } from '../../analytics/ml/matrix.js';
+import {
+  fitIsolationForest,
+  isolationForestFromJSON,
+  isolationForestToJSON,
+} from '../../analytics/maintenance/isolation-forest.js';
 import { fitPca, pcaFromJSON, pcaToJSON } from '../../analytics/maintenance/pca.js';
 import { RollingRobustZ } from '../../analytics/maintenance/streaming.js';
 import { calibrateThreshold } from '../../analytics/maintenance/threshold.js';
 import { UserError } from '../../domain/index.js';
 import type { RowScore, RowScorer } from './live-models.js';
 
-export const ANOMALY_ALGORITHMS = ['pca', 'robust-z'] as const;
+export const ANOMALY_ALGORITHMS = ['pca', 'robust-z', 'iforest'] as const;
 export type AnomalyAlgorithm = (typeof ANOMALY_ALGORITHMS)[number];
 
 const ARTIFACT_FORMAT = 'gemba.anomaly-model' as const;
@@ -39,6 +51,7 @@ export const AnomalyArtifact = z.object({
   condition: z.object({ input: z.string(), equals: z.array(z.number()) }).optional(),
   threshold: z.number(),
   pca: z.unknown().optional(),
+  iforest: z.unknown().optional(),
   robustZ: z
     .object({ window: z.number().int().positive(), minPoints: z.number().int().positive() })
     .optional(),
@@ -57,6 +70,16 @@ export interface AnomalyFitOptions {
   readonly explainedVariance?: number;
   /** robust-z: rows in the rolling baseline. */
   readonly window?: number;
+  /** iforest: seed of the tree sampling (1), so the same rows give the same forest. */
+  readonly seed?: number;
+}
+
+/** Scores every training row and calibrates the alarm threshold on those scores at the asked false-alarm rate. */
+function calibrateOnRows(rows: Matrix, score: (row: Float64Array) => number, falseAlarmRate: number) {
+  const scores = new Float64Array(rows.rows);
+  for (let i = 0; i < rows.rows; i++)
+    scores[i] = score(rows.data.subarray(i * rows.cols, (i + 1) * rows.cols));
+  return calibrateThreshold(scores, falseAlarmRate);
 }
 
 export interface AnomalyFit {
@@ -84,17 +107,32 @@ export function fitAnomalyModel(rows: Matrix, options: AnomalyFitOptions): Anoma
   };
   if (options.algorithm === 'pca') {
     const model = fitPca(rows, { explainedVariance: options.explainedVariance ?? 0.9 });
-    const ratios = new Float64Array(rows.rows);
-    for (let i = 0; i < rows.rows; i++) {
-      ratios[i] = pcaRatio(model.score(rows.data.subarray(i * rows.cols, (i + 1) * rows.cols)));
-    }
-    const calibrated = calibrateThreshold(ratios, options.falseAlarmRate);
+    const calibrated = calibrateOnRows(rows, (row) => pcaRatio(model.score(row)), options.falseAlarmRate);
     return {
       artifact: { ...base, algorithm: 'pca', threshold: calibrated.threshold, pca: pcaToJSON(model) },
       metrics: {
         training_rows: rows.rows,
         components: model.components,
         explained_variance: model.explained,
+        training_false_alarm_rate: calibrated.achievedRate,
+      },
+    };
+  }
+  if (options.algorithm === 'iforest') {
+    const forest = fitIsolationForest(rows, { seed: options.seed ?? 1 });
+    const calibrated = calibrateOnRows(rows, (row) => forest.score(row).score, options.falseAlarmRate);
+    forest.threshold = calibrated.threshold;
+    return {
+      artifact: {
+        ...base,
+        algorithm: 'iforest',
+        threshold: calibrated.threshold,
+        iforest: isolationForestToJSON(forest),
+      },
+      metrics: {
+        training_rows: rows.rows,
+        trees: forest.trees,
+        sample_size: forest.sampleSize,
         training_false_alarm_rate: calibrated.achievedRate,
       },
     };
@@ -173,6 +211,32 @@ export function anomalyScorer(json: unknown): RowScorer {
         const speSide = s.speLimit > 0 && s.spe / s.speLimit >= s.t2 / s.t2Limit;
         const contributions = shares(inputs, speSide ? s.contributions.spe : s.contributions.t2);
         return { score, threshold, anomalous: score > threshold, contributions };
+      },
+    };
+  }
+  if (artifact.algorithm === 'iforest') {
+    const forest = isolationForestFromJSON(artifact.iforest);
+    if (forest.names.length !== inputs.length || forest.names.some((name, j) => name !== inputs[j])) {
+      throw new UserError(
+        'invalid_input',
+        `the saved forest's inputs are not the model's (${inputs.join(', ')})`,
+      );
+    }
+    return {
+      features,
+      bucketMs: artifact.bucketMs,
+      score(values) {
+        if (outside(values)) return skipped;
+        const row = values.subarray(0, inputs.length);
+        // A missing input is not scored (as pca): the forest would send it down every right branch.
+        if (!row.every(Number.isFinite)) return skipped;
+        const s = forest.score(row);
+        return {
+          score: s.score,
+          threshold,
+          anomalous: s.score > threshold,
+          contributions: shares(inputs, s.contributions),
+        };
       },
     };
   }
