@@ -8,7 +8,7 @@ import { connectionsTable } from './commands/connections.js';
 import { importCsvCommand } from './commands/import-csv.js';
 import { operationHelp, runOperation } from './commands/operation.js';
 import { queryCommand } from './commands/query.js';
-import { modelsFitCommand } from './commands/models.js';
+import { modelsFitCommand, modelsTestCommand } from './commands/models.js';
 import { spcCapabilityCommand, spcChartCommand, spcParetoCommand } from './commands/spc.js';
 import { startCommand } from './commands/start.js';
 import { exitCode } from './exit-codes.js';
@@ -27,6 +27,7 @@ const USAGE = `gemba — the shop floor's data platform
   gemba spc pareto --file defects.csv [--column NAME] [--count-column NAME] [--other-below PCT] [--plot pareto.svg|png]
   gemba models fit --file table.csv --target COLUMN --name NAME [--task classification|regression] [--drop a,b]
                    [--categorical c] [--folds 5] [--seed 42] [--plot residuals.svg|png]
+  gemba models test --name NAME [--version V] --file new.csv [--format table|json] [--plot residuals.svg|png]
   gemba ops                          list every operation (each is also a command below)
   gemba <noun> <verb> [--flags]      run an operation, e.g. gemba tags list --under acme/plant1
   gemba <noun> <verb> --help         its flags
@@ -75,9 +76,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${await spcCommands[sub]({ ...args, positionals: args.positionals.slice(2) })}\n`);
     return 0;
   }
-  if (command === 'models' && sub === 'fit') {
+  if (command === 'models' && (sub === 'fit' || sub === 'test')) {
     await using client = await openClient(args, process.env);
-    process.stdout.write(`${await modelsFitCommand(args, client)}\n`);
+    const run = sub === 'fit' ? modelsFitCommand : modelsTestCommand;
+    process.stdout.write(`${await run(args, client)}\n`);
     return 0;
   }
   if (command === 'query') {

@@ -28,6 +28,8 @@ export const ModelTraining = z.object({
   dataset: z.string().max(500).optional(),
   rows: z.number().int().nonnegative(),
   target: z.string().max(200).optional(),
+  /** A classifier's class names, by class code 0, 1, …: how new data's labels map onto its predictions. */
+  classes: z.array(z.string().max(200)).max(1000).optional(),
   durationMs: z.number().nonnegative().optional(),
 });
 

@@ -14,9 +14,9 @@ afterAll(() => dir[Symbol.dispose]());
  * ranking is perfect (ROC-AUC and PR-AUC 1) and at most a part or two fall on the wrong side of 0.5 (early stopping
  * ends boosting before every probability is pushed past it). The regression target is 3·width + 10 for supplier b.
  */
-function table(): string {
+function table(from = 0, to = 400): string {
   const lines = ['part,width,supplier,noise,bad,weight'];
-  for (let i = 0; i < 400; i++) {
+  for (let i = from; i < to; i++) {
     const width = i % 2 === 0 ? (0.4 * ((i * 37) % 100)) / 100 : 0.6 + (0.4 * ((i * 53) % 100)) / 100;
     const supplier = (i * 7) % 3 === 0 ? 'b' : 'a';
     const bad = width > 0.5 !== (supplier === 'b') ? 'yes' : 'no';
@@ -140,6 +140,54 @@ describe('gemba models fit', () => {
     );
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--plot draws the residuals of a regression/);
+  });
+
+  it('scores a registered model on a table it never saw, with the classes it was trained on', async () => {
+    // Parts 400..599, the columns in another order (the model finds its own by name).
+    const [head, ...rows] = table(400, 600).trim().split('\n');
+    const order = [4, 2, 1, 3, 0, 5];
+    const reorder = (line: string) => {
+      const cells = line.split(',');
+      return order.map((i) => cells[i]).join(',');
+    };
+    const fresh = join(dir.path, 'new-parts.csv');
+    writeFileSync(fresh, [head ?? '', ...rows].map(reorder).join('\n'));
+    const bad = rows.filter((l) => l.split(',')[4] === 'yes').length;
+    const r = await gemba('models', 'test', '--name', 'bad-parts', '--file', fresh, '--data', data);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('bad-parts v1 on new-parts.csv: 200 rows (trained on parts.csv, 400 rows)');
+    const matrix = /confusion matrix[^\n]*\n\s+no\s+yes\nno\s+(\d+)\s+(\d+)\nyes\s+(\d+)\s+(\d+)/.exec(
+      r.stdout,
+    );
+    const [tn, fp, fn, tp] = (matrix ?? []).slice(1).map(Number);
+    expect([(tn ?? 0) + (fp ?? 0), (fn ?? 0) + (tp ?? 0)]).toEqual([200 - bad, bad]);
+    expect((fp ?? 9) + (fn ?? 9)).toBeLessThanOrEqual(2);
+
+    const unknown = join(dir.path, 'unknown-class.csv');
+    writeFileSync(unknown, `${head}\nP1,0.9,a,0.1,maybe,3\n`);
+    const refused = await gemba('models', 'test', '--name', 'bad-parts', '--file', unknown, '--data', data);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/line 2: the class "maybe" is not one the model knows \(no, yes\)/);
+    const missing = join(dir.path, 'no-width.csv');
+    writeFileSync(missing, 'part,supplier,noise,bad\nP1,a,0.1,no\n');
+    const noColumn = await gemba('models', 'test', '--name', 'bad-parts', '--file', missing, '--data', data);
+    expect(noColumn.code).toBe(2);
+    expect(noColumn.stderr).toMatch(/no column for the model's feature "width"/);
+
+    const weight = await gemba(
+      'models',
+      'test',
+      '--name',
+      'part-weight',
+      '--file',
+      fresh,
+      '--data',
+      data,
+      '--format',
+      'json',
+    );
+    expect(weight.code, weight.stderr).toBe(0);
+    expect(JSON.parse(weight.stdout).metrics.r2).toBeGreaterThan(0.99);
   });
 
   it('says what is wrong with the table', async () => {

@@ -41,6 +41,8 @@ export function tableToMatrix(
   table: { columns: readonly string[]; rows: readonly (readonly string[])[] },
   spec: TableSpec,
   task: 'classification' | 'regression',
+  /** A trained model's encoding: its feature names (in order) and class names, instead of this table's values. */
+  known?: { readonly features: readonly string[]; readonly classes?: readonly string[] },
 ): TableMatrix {
   const { columns, rows } = table;
   const index = (name: string): number => {
@@ -61,9 +63,15 @@ export function tableToMatrix(
       features.push({ name, from: i });
       return;
     }
-    const values = [...new Set(rows.map((r) => r[i] ?? ''))].sort();
-    for (const value of values.slice(1)) features.push({ name: `${name}=${value}`, from: i, equals: value });
+    const values = known
+      ? known.features.filter((f) => f.startsWith(`${name}=`)).map((f) => f.slice(name.length + 1))
+      : [...new Set(rows.map((r) => r[i] ?? ''))].sort().slice(1);
+    for (const value of values) features.push({ name: `${name}=${value}`, from: i, equals: value });
   });
+  if (known) {
+    const order = new Map(known.features.map((f, j) => [f, j]));
+    features.sort((a, b) => (order.get(a.name) ?? -1) - (order.get(b.name) ?? -1));
+  }
   if (features.length === 0) throw new UserError('invalid_input', 'no feature columns are left');
   const data = new Float64Array(rows.length * features.length);
   rows.forEach((row, r) => {
@@ -88,11 +96,22 @@ export function tableToMatrix(
   let y: Float64Array;
   let classes: string[] | undefined;
   if (task === 'classification') {
-    classes = [...new Set(raw)].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+    classes = known?.classes
+      ? [...known.classes]
+      : [...new Set(raw)].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
     if (classes.length < 2)
       throw new UserError('invalid_input', `the target ${spec.target} has only one value`);
     const code = new Map(classes.map((c, i) => [c, i]));
-    y = Float64Array.from(raw, (v) => code.get(v) ?? 0);
+    y = Float64Array.from(raw, (v, r) => {
+      const c = code.get(v);
+      if (c === undefined) {
+        throw new UserError(
+          'invalid_input',
+          `line ${r + 2}: the class "${v}" is not one the model knows (${classes?.join(', ') ?? ''})`,
+        );
+      }
+      return c;
+    });
   } else {
     y = Float64Array.from(raw, (v, r) => {
       const value = Number(v);
@@ -169,23 +188,92 @@ export function evaluateTabular(data: TableMatrix, options: TabularOptions): Tab
   });
   const model = fit(X, y, 'final fit on all rows');
   options.onProgress?.(total, total, 'done');
+  return {
+    ...tabularScores(y, predictions, objective === 'binary' ? scores : undefined, classification),
+    model,
+  };
+}
+
+export type TabularScores = Omit<TabularEvaluation, 'model'>;
+
+/**
+ * The figures of predictions against the truth: accuracy, F1 (macro, weighted), the report and confusion matrix,
+ * and PR-AUC / ROC-AUC from the binary `scores`; or RMSE, MAE and R².
+ */
+export function tabularScores(
+  y: Float64Array,
+  predictions: Float64Array,
+  scores: Float64Array | undefined,
+  classification: boolean,
+  labels?: readonly number[],
+): TabularScores {
   if (!classification) {
     return {
-      metrics: { rmse: rmse(y, predictions), mae: mae(y, predictions), r2: r2(y, predictions), rows: X.rows },
+      metrics: {
+        rmse: rmse(y, predictions),
+        mae: mae(y, predictions),
+        r2: r2(y, predictions),
+        rows: y.length,
+      },
       predictions,
-      model,
     };
   }
-  const report = classificationReport(y, predictions);
+  const report = classificationReport(y, predictions, labels);
   const metrics: Record<string, number> = {
     accuracy: report.accuracy,
     f1_macro: report.macro.f1,
     f1_weighted: report.weighted.f1,
-    rows: X.rows,
+    rows: y.length,
   };
-  if (objective === 'binary') {
+  if (scores !== undefined && new Set(y).size === 2) {
     metrics['pr_auc'] = averagePrecision(y, scores);
     metrics['roc_auc'] = rocAuc(y, scores);
   }
-  return { metrics, report, confusion: confusionMatrix(y, predictions), predictions, model };
+  return { metrics, report, confusion: confusionMatrix(y, predictions, labels), predictions };
+}
+
+/**
+ * A registered model's figures on a new table (a later period, another line): its feature columns rebuilt by name
+ * — a column as it is, or `column=value` as the indicator of that value — and its labels mapped by the class names
+ * it was trained with. Columns the model does not use are ignored; a missing one is an error.
+ */
+export function scoreTable(
+  model: GbdtModel,
+  table: { columns: readonly string[]; rows: readonly (readonly string[])[] },
+  target: string,
+  classes: readonly string[] | undefined,
+): TabularScores & { readonly y: Float64Array } {
+  const classification = model.objective !== 'regression';
+  if (classification && classes === undefined) {
+    throw new UserError('invalid_input', 'the model does not record its class names; register it again');
+  }
+  const present = new Set(table.columns);
+  const columns: string[] = [];
+  for (const feature of model.features) {
+    const base = present.has(feature) ? feature : feature.split('=')[0];
+    if (base === undefined || !present.has(base)) {
+      throw new UserError('invalid_input', `the table has no column for the model's feature "${feature}"`);
+    }
+    if (!columns.includes(base)) columns.push(base);
+  }
+  const numeric = columns.filter((c) => model.features.includes(c));
+  const categorical = columns.filter((c) => !numeric.includes(c));
+  const keep = [...columns, target].map((c) => table.columns.indexOf(c));
+  if ((keep.at(-1) ?? -1) < 0) throw new UserError('invalid_input', `no target column "${target}"`);
+  const narrow = { columns: [...columns, target], rows: table.rows.map((r) => keep.map((i) => r[i] ?? '')) };
+  const data = tableToMatrix(
+    narrow,
+    { target, categorical },
+    classification ? 'classification' : 'regression',
+    {
+      features: model.features,
+      ...(classes !== undefined && { classes }),
+    },
+  );
+  const predicted = model.predict(data.X);
+  if (!classification) return { ...tabularScores(data.y, predicted, undefined, false), y: data.y };
+  const binary = model.objective === 'binary';
+  const predictions = binary ? predicted.map((p) => (p >= 0.5 ? 1 : 0)) : predicted;
+  const labels = (classes ?? []).map((_, i) => i);
+  return { ...tabularScores(data.y, predictions, binary ? predicted : undefined, true, labels), y: data.y };
 }
