@@ -38,6 +38,17 @@ export const ModelDrift = z.object({
   /** 'stable' | 'moderate' | 'significant' today. */
   level: z.string(),
   recommendation: z.string(),
+  /** A failure / RUL model's figure on recent failures against its validation figure. */
+  performance: z.nullish(
+    z.object({
+      metric: z.string(),
+      training: z.number(),
+      recent: z.number(),
+      rows: z.number(),
+      failures: z.number(),
+      level: z.string(),
+    }),
+  ),
 });
 export type ModelDrift = z.infer<typeof ModelDrift>;
 

@@ -261,7 +261,11 @@ function driftBlock(drift: NonNullable<ModelSummary['drift']>, now: number): HTM
     h(
       'div',
       { class: 'model-drift-head' },
-      h('span', { class: 'model-drift-title' }, 'Input drift (PSI)'),
+      h(
+        'span',
+        { class: 'model-drift-title' },
+        drift.performance ? 'Drift (inputs and performance)' : 'Input drift (PSI)',
+      ),
       h('span', { class: `drift-level ${drift.level}` }, drift.level),
       significant
         ? h('span', { class: 'pill pill-alert', 'data-testid': 'model-retrain' }, 'retrain recommended')
@@ -292,6 +296,19 @@ function driftBlock(drift: NonNullable<ModelSummary['drift']>, now: number): HTM
         ),
       ),
     ),
+    drift.performance
+      ? h(
+          'p',
+          {
+            class: `model-drift-performance drift-${drift.performance.level}`,
+            'data-testid': 'model-performance',
+            'data-level': drift.performance.level,
+          },
+          `On ${drift.performance.failures} recent failure${drift.performance.failures === 1 ? '' : 's'}: ` +
+            `${drift.performance.metric} ${formatCompact(drift.performance.recent)} ` +
+            `(validation ${formatCompact(drift.performance.training)}) — ${drift.performance.level}`,
+        )
+      : null,
     drift.recommendation ? h('p', { class: 'model-drift-advice' }, drift.recommendation) : null,
   );
 }
