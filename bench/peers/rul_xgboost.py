@@ -1,6 +1,7 @@
-"""Peer for `npm run bench -- rul`: XGBoost regressors on the very feature matrix and engine hold-out that Gemba's
-GBDT gets (written by bench/rul.ts with bench/peers/exchange.ts). Usage: rul_xgboost.py DIR THREADS.
-Writes DIR/results.json: per model, test predictions, training seconds and the boosting rounds kept."""
+"""Peer for `npm run bench -- rul`: XGBoost regressors on the very feature matrix and engine folds that Gemba's GBDT
+gets (written by bench/rul.ts with bench/peers/exchange.ts). Usage: rul_xgboost.py DIR THREADS.
+Writes DIR/results.json: per model, test predictions, training seconds, the boosting rounds kept and, for the
+CV-selected model, its out-of-fold predictions (bench/rul.ts chooses its ridge blend weight from them)."""
 import json
 import os
 import sys
@@ -17,31 +18,56 @@ with open(os.path.join(directory, "params.json")) as f:
 X = read_matrix(directory, "X_train")
 y = read_matrix(directory, "y_train")
 X_test = read_matrix(directory, "X_test")
-fit_rows = read_indices(directory, "fit_rows")
-valid_rows = read_indices(directory, "valid_rows")
+fold_of = read_indices(directory, "fold_of")
+folds = [(np.flatnonzero(fold_of != k), np.flatnonzero(fold_of == k)) for k in range(params["folds"])]
 results = {}
 
-# Same hyper-parameters as ours: leaf-wise trees of at most max_leaf_nodes leaves, min_child_weight = fewest rows
-# per leaf (the squared-error hessian is 1 per row), L2 on leaf values, 255 bins, early stopping on the held-out
-# engines, then a refit on every engine with the rounds found.
-matched = dict(matched_xgboost(params, threads), min_child_weight=params["minSamplesLeaf"])
+
+def settings(setting):
+    """Same hyper-parameters as ours: leaf-wise trees of at most maxLeafNodes leaves, min_child_weight = fewest rows
+    per leaf (the squared-error hessian is 1 per row), L2 on leaf values, the learning rate, 255 bins."""
+    merged = dict(params, **setting)
+    return dict(matched_xgboost(merged, threads), min_child_weight=merged["minSamplesLeaf"])
+
+
+# The same selection as ours: per tree setting, each fold boosted with its held-out engines as validation (early
+# stopping keeps every tree), the fold curves pooled row-weighted, the round with the lowest pooled loss kept; the
+# setting with the lower CV RMSE is refitted on every engine with those rounds.
 start = time.perf_counter()
-model = xgb.XGBRegressor(
-    n_estimators=params["maxIterations"],
-    early_stopping_rounds=params["nIterNoChange"],
-    eval_metric="rmse",
-    **matched,
-)
-model.fit(X[fit_rows], y[fit_rows], eval_set=[(X[valid_rows], y[valid_rows])], verbose=False)
-rounds = model.best_iteration + 1
-final = xgb.XGBRegressor(n_estimators=rounds, **matched)
+cv = []
+for setting in params["grid"]:
+    models, curves = [], []
+    for train, test in folds:
+        model = xgb.XGBRegressor(
+            n_estimators=params["maxIterations"],
+            early_stopping_rounds=params["nIterNoChange"],
+            eval_metric="rmse",
+            **settings(setting),
+        )
+        model.fit(X[train], y[train], eval_set=[(X[test], y[test])], verbose=False)
+        models.append(model)
+        curves.append(np.square(np.asarray(model.evals_result()["validation_0"]["rmse"])))
+    length = min(len(c) for c in curves)
+    pooled = sum(len(test) * c[:length] for c, (_, test) in zip(curves, folds))
+    rounds = int(np.argmin(pooled)) + 1
+    oof = np.zeros(len(y))
+    for model, (_, test) in zip(models, folds):
+        oof[test] = model.predict(X[test], iteration_range=(0, rounds))
+    cv_rmse = float(np.sqrt(np.mean(np.square(oof - y))))
+    print(f"  CV XGBoost {setting}: {rounds} rounds, RMSE {cv_rmse:.2f}", file=sys.stderr)
+    cv.append(dict(setting=setting, rounds=rounds, cv_rmse=cv_rmse, oof=oof))
+best = min(cv, key=lambda c: c["cv_rmse"])
+final = xgb.XGBRegressor(n_estimators=best["rounds"], **settings(best["setting"]))
 final.fit(X, y, verbose=False)
 results["XGBoost (same settings)"] = dict(
     predictions=final.predict(X_test).astype(float).tolist(),
     train_s=time.perf_counter() - start,
-    rounds=rounds,
+    rounds=best["rounds"],
+    oof=best["oof"].tolist(),
+    setting=best["setting"],
+    cv=[dict(setting=c["setting"], rounds=c["rounds"], cv_rmse=c["cv_rmse"]) for c in cv],
 )
-print(f"XGBoost (same settings): {rounds} rounds, {results['XGBoost (same settings)']['train_s']:.1f} s", file=sys.stderr)
+print(f"XGBoost (same settings): {best['rounds']} rounds, {results['XGBoost (same settings)']['train_s']:.1f} s", file=sys.stderr)
 
 # XGBoost's own defaults (100 depth-wise trees of depth 6, learning rate 0.3), on every engine.
 start = time.perf_counter()

@@ -261,6 +261,17 @@ describe('trainGbdt: early stopping and progress', () => {
     expect(again.predict(X)).toEqual(model.predict(X));
   });
 
+  it('keeps the trees past the best iteration with keepAllIterations, and the same first ones', () => {
+    const best = trainGbdt(X, y, options);
+    const all = trainGbdt(X, y, { ...options, keepAllIterations: true });
+    const json = all.toJSON();
+    expect(all.bestIteration).toBe(best.bestIteration);
+    expect(json.trees).toHaveLength(json.iterationsRun);
+    expect(json.iterationsRun).toBeGreaterThan(best.bestIteration);
+    const head = GbdtModel.fromJSON({ ...json, trees: json.trees.slice(0, best.bestIteration) });
+    expect(head.predict(X)).toEqual(best.predict(X));
+  });
+
   it('is deterministic for a seed, and the seed draws the validation split', () => {
     const a = JSON.stringify(trainGbdt(X, y, options));
     expect(JSON.stringify(trainGbdt(X, y, options))).toBe(a);

@@ -50,6 +50,11 @@ export interface GbdtOptions {
   nIterNoChange?: number;
   /** Default 1e-7. */
   tol?: number;
+  /**
+   * Keep every tree grown, not only those up to `bestIteration` (default false), so that a caller can score any
+   * iteration count up to `iterationsRun` (e.g. one chosen on the average of several cross-validation curves).
+   */
+  keepAllIterations?: boolean;
   /** Non-negative weight per training row (default 1). */
   sampleWeight?: ArrayLike<number>;
   /** Seeds the validation split; default 0. */
@@ -556,7 +561,7 @@ export function trainGbdt(X: Matrix, y: ArrayLike<number>, options: GbdtOptions)
       if (l < (validHistory[bestIteration] ?? Infinity)) bestIteration = it;
     });
   }
-  const kept = trees.slice(0, bestIteration);
+  const kept = options.keepAllIterations === true ? trees : trees.slice(0, bestIteration);
   return GbdtModel.build(
     {
       format: GBDT_FORMAT,
