@@ -9,6 +9,7 @@ import { importCsvCommand } from './commands/import-csv.js';
 import { operationHelp, runOperation } from './commands/operation.js';
 import { queryCommand } from './commands/query.js';
 import { modelsFitCommand, modelsTestCommand } from './commands/models.js';
+import { scheduleSolveCommand } from './commands/schedule.js';
 import { spcCapabilityCommand, spcChartCommand, spcParetoCommand } from './commands/spc.js';
 import { startCommand } from './commands/start.js';
 import { exitCode } from './exit-codes.js';
@@ -25,6 +26,8 @@ const USAGE = `gemba — the shop floor's data platform
   gemba spc capability --file data.csv [--column NAME] [--lsl X] [--usl X] [--target X] [--sigma-within S]
         [--subgroup-size N] [--confidence 0.95] [--format table|json] [--plot hist.svg|png]
   gemba spc pareto --file defects.csv [--column NAME] [--count-column NAME] [--other-below PCT] [--plot pareto.svg|png]
+  gemba schedule solve --instance FILE [--format jsplib|taillard|json] [--time-limit S (10)] [--seed N (1)]
+        [--gantt out.svg|png] [--json]   job-shop makespan, lower bound and gap, solved here (one core)
   gemba models fit --file table.csv --target COLUMN --name NAME [--task classification|regression] [--drop a,b]
                    [--categorical c] [--folds 5] [--seed 42] [--plot residuals.svg|png]
   gemba models test --name NAME [--version V] --file new.csv [--format table|json] [--plot residuals.svg|png]
@@ -74,6 +77,12 @@ async function main(argv: readonly string[]): Promise<number> {
   const spcCommands = { chart: spcChartCommand, capability: spcCapabilityCommand, pareto: spcParetoCommand };
   if (command === 'spc' && (sub === 'chart' || sub === 'capability' || sub === 'pareto')) {
     process.stdout.write(`${await spcCommands[sub]({ ...args, positionals: args.positionals.slice(2) })}\n`);
+    return 0;
+  }
+  if (command === 'schedule' && sub === 'solve') {
+    process.stdout.write(
+      `${await scheduleSolveCommand({ ...args, positionals: args.positionals.slice(2) })}\n`,
+    );
     return 0;
   }
   if (command === 'models' && (sub === 'fit' || sub === 'test')) {
