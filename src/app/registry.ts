@@ -44,6 +44,7 @@ import {
 } from './operations/quality.js';
 import { createTag, listTags } from './operations/tags.js';
 import { WORK_ORDER_OPERATIONS } from './operations/work-orders.js';
+import { PLANNING_OPERATIONS } from './operations/planning.js';
 import {
   checkModelDrift,
   deployModel,
@@ -91,6 +92,7 @@ export const OPERATIONS: readonly Operation[] = [
   spcCapability,
   qualityCapability,
   ...WORK_ORDER_OPERATIONS,
+  ...PLANNING_OPERATIONS,
   listModels,
   getModel,
   trainModel,

@@ -5,6 +5,7 @@ import type { ConnectionManager } from './connections.js';
 import type { IngestPipeline } from './ingest/pipeline.js';
 import type { LiveSpc } from './spc/live-spc.js';
 import type { LiveModels } from './ml/live-models.js';
+import type { LiveRescheduler } from './planning/planner.js';
 import type { TagDirectory } from './tag-directory.js';
 
 export interface AppServices {
@@ -16,4 +17,6 @@ export interface AppServices {
   readonly connections: ConnectionManager;
   readonly spc: LiveSpc;
   readonly models: LiveModels;
+  /** Rescheduling proposals when a machine of the active plan goes down. */
+  readonly rescheduler: LiveRescheduler;
 }

@@ -13,5 +13,6 @@ export * from './time.js';
 export * from './inspection.js';
 export * from './spc.js';
 export * from './work-order.js';
+export * from './production.js';
 export * from './model.js';
 export * from './embedder.js';

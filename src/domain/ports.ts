@@ -6,6 +6,7 @@ import type { DeadLetter } from './dead-letter.js';
 import type { Inspection, InspectionResult } from './inspection.js';
 import type { SpcChartConfig, SpcPoint } from './spc.js';
 import type { WorkOrder, WorkOrderStatus } from './work-order.js';
+import type { OrderStatus, ProductionOrder, Schedule, ScheduleStatus } from './production.js';
 import type { ModelRecord, ModelSummary } from './model.js';
 import type { PlantEvent, EventKind } from './event.js';
 import type { Bucket, Sample, SampleBatch } from './sample.js';
@@ -162,6 +163,32 @@ export interface WorkOrderRepository {
   updateWorkOrder(order: WorkOrder, expectedUpdatedAt: number): Promise<void>;
 }
 
+export interface ProductionRepository {
+  /** Stores an order; throws UserError already_exists when the id is taken. */
+  createOrder(order: ProductionOrder): Promise<void>;
+  getOrder(id: string): Promise<ProductionOrder | undefined>;
+  /** Oldest first. */
+  listOrders(query: {
+    readonly statuses?: readonly OrderStatus[];
+    readonly limit: number;
+  }): Promise<ProductionOrder[]>;
+  /** Replaces an order; throws UserError not_found when there is none. */
+  updateOrder(order: ProductionOrder): Promise<void>;
+  /** Numbers the schedule (SCH-000001, …) and stores it. */
+  createSchedule(schedule: Omit<Schedule, 'id'>): Promise<Schedule>;
+  getSchedule(id: string): Promise<Schedule | undefined>;
+  /** Newest first. */
+  listSchedules(query: {
+    readonly statuses?: readonly ScheduleStatus[];
+    readonly limit: number;
+  }): Promise<Schedule[]>;
+  /**
+   * Replaces a schedule if nobody changed it since `expectedUpdatedAt`; throws UserError conflict otherwise,
+   * not_found when there is none.
+   */
+  updateSchedule(schedule: Schedule, expectedUpdatedAt: number): Promise<void>;
+}
+
 export interface ModelRepository {
   /** Stores a new version of a model; throws UserError already_exists when that name and version are taken. */
   createModel(model: ModelRecord): Promise<void>;
@@ -190,6 +217,7 @@ export interface PlatformStore
     SpcChartRepository,
     WorkOrderRepository,
     ModelRepository,
+    ProductionRepository,
     AsyncDisposable {}
 
 /** A stored batch, as the bus hands it to live subscribers. */

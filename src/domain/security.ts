@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 /** Roles in increasing order of rights; each role holds every right of the roles before it. */
-export const ROLES = ['viewer', 'operator', 'engineer', 'admin'] as const;
+export const ROLES = ['viewer', 'operator', 'planner', 'engineer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export function roleAtLeast(role: Role, required: Role): boolean {

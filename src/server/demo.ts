@@ -13,6 +13,7 @@ import {
 import { BucketAligner } from '../analytics/ml/align.js';
 import { fitAnomalyModel } from '../app/ml/anomaly-models.js';
 import { startSimulatorPublisher } from '../adapters/simulator/mqtt-publisher.js';
+import { planDemoProduction } from './demo-production.js';
 import { PlantSimulator, backfill } from '../adapters/simulator/simulator.js';
 import { type Clock, type Principal, QUALITY_CODE, tagPath } from '../domain/index.js';
 
@@ -94,6 +95,7 @@ export async function setupDemoPlant(app: App, principal: Principal): Promise<vo
   }
   await attachDemoCharts(app, principal);
   await deployDemoModel(app, principal);
+  await planDemoProduction(app, principal);
 }
 
 /**

@@ -12,6 +12,7 @@ import { TagDirectory } from '../app/tag-directory.js';
 import { LiveSpc } from '../app/spc/live-spc.js';
 import { LiveModels } from '../app/ml/live-models.js';
 import { liveModelView } from '../app/ml/deployable.js';
+import { LiveRescheduler } from '../app/planning/planner.js';
 import { MemoryBus } from '../adapters/bus/memory/memory.bus.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../adapters/broker/aedes/embedded.broker.js';
 import { decodeUnsMessage } from '../adapters/ingest/mqtt/uns.js';
@@ -105,6 +106,9 @@ export async function openCore(options: {
   readonly kits?: Partial<Record<ConnectionKind, ConnectorKit>>;
   readonly fileConnections?: readonly ConnectionConfig[];
   readonly log?: Log;
+  /** When a machine of the active plan goes down: the downtime a proposal plans around (1 h) and its search time (2 s). */
+  readonly rescheduleDowntimeMs?: number;
+  readonly rescheduleTimeLimitMs?: number;
 }): Promise<Core> {
   const { clock } = options;
   mkdirSync(options.dataDir, { recursive: true });
@@ -173,7 +177,19 @@ export async function openCore(options: {
       }),
     );
     await models.start();
-    const app = new App({ store, ingest, tags, tokens, clock, connections, spc, models });
+    const rescheduler = stack.use(
+      new LiveRescheduler({
+        store,
+        clock,
+        onEvents: (listener) => ingest.onEvents(listener),
+        emitEvents: (events) => ingest.ingestEvents(events, 'planner'),
+        onError: (error) => log('error', 'rescheduling', error),
+        downtimeMs: options.rescheduleDowntimeMs ?? 60 * 60_000,
+        timeLimitMs: options.rescheduleTimeLimitMs ?? 2000,
+      }),
+    );
+    rescheduler.start();
+    const app = new App({ store, ingest, tags, tokens, clock, connections, spc, models, rescheduler });
     late.sink = createIngestSink(app, SYSTEM_PRINCIPAL);
     const moved = stack.move();
     return { app, tokens, bus, connections, [Symbol.asyncDispose]: () => moved.disposeAsync() };

@@ -24,6 +24,12 @@ import { Inspection } from '../../../domain/inspection.js';
 import { SpcChartConfig, SpcPoint } from '../../../domain/spc.js';
 import { WorkOrder } from '../../../domain/work-order.js';
 import { ModelRecord, ModelSummary } from '../../../domain/model.js';
+import {
+  type OrderStatus,
+  ProductionOrder,
+  Schedule,
+  type ScheduleStatus,
+} from '../../../domain/production.js';
 import type {
   BucketQuery,
   EventQuery,
@@ -896,6 +902,137 @@ export class DuckDbStore implements PlatformStore {
         details: { id: order.id },
       });
     });
+  }
+
+  // ---- production orders and schedules ----
+
+  createOrder(order: ProductionOrder): Promise<void> {
+    return this.write('createOrder', async () => {
+      const taken = await this.writer.runAndReadAll(
+        'SELECT 1 FROM production_orders WHERE id = $1',
+        [order.id],
+        [VARCHAR],
+      );
+      if (taken.currentRowCount > 0) {
+        throw new UserError('already_exists', `order ${order.id} already exists`, {
+          details: { id: order.id },
+        });
+      }
+      await this.writer.run(
+        'INSERT INTO production_orders (id, status, body) VALUES ($1, $2, $3)',
+        [order.id, order.status, JSON.stringify(order)],
+        [VARCHAR, VARCHAR, VARCHAR],
+      );
+    });
+  }
+
+  getOrder(id: string): Promise<ProductionOrder | undefined> {
+    return this.read('getOrder', async ({ connection }) => {
+      const result = await connection.runAndReadAll(
+        'SELECT body FROM production_orders WHERE id = ?',
+        [id],
+        [VARCHAR],
+      );
+      const body = result.getRows()[0]?.[0];
+      return body === undefined
+        ? undefined
+        : parseRow(ProductionOrder, parseJsonColumn(body, 'order'), 'order');
+    });
+  }
+
+  listOrders(query: { statuses?: readonly OrderStatus[]; limit: number }): Promise<ProductionOrder[]> {
+    return this.read('listOrders', async ({ connection }) => {
+      const rows = await this.#bodiesByStatus(connection, 'production_orders', 'ASC', query);
+      return rows.map((body) => parseRow(ProductionOrder, parseJsonColumn(body, 'order'), 'order'));
+    });
+  }
+
+  updateOrder(order: ProductionOrder): Promise<void> {
+    return this.write('updateOrder', async () => {
+      const result = await this.writer.run(
+        'UPDATE production_orders SET status = $2, body = $3 WHERE id = $1',
+        [order.id, order.status, JSON.stringify(order)],
+        [VARCHAR, VARCHAR, VARCHAR],
+      );
+      if (result.rowsChanged === 0) throw new UserError('not_found', `no order ${order.id}`);
+    });
+  }
+
+  createSchedule(schedule: Omit<Schedule, 'id'>): Promise<Schedule> {
+    return this.write('createSchedule', async () => {
+      const next = await this.writer.runAndReadAll("SELECT nextval('schedule_seq')::DOUBLE AS seq");
+      const seq = Number(next.getRows()[0]?.[0]);
+      const created: Schedule = { id: `SCH-${String(seq).padStart(6, '0')}`, ...schedule };
+      await this.writer.run(
+        'INSERT INTO schedules (id, seq, status, updated_at, body) VALUES ($1, $2, $3, $4, $5)',
+        [created.id, BigInt(seq), created.status, BigInt(created.updatedAt), JSON.stringify(created)],
+        [VARCHAR, BIGINT, VARCHAR, BIGINT, VARCHAR],
+      );
+      return created;
+    });
+  }
+
+  getSchedule(id: string): Promise<Schedule | undefined> {
+    return this.read('getSchedule', async ({ connection }) => {
+      const result = await connection.runAndReadAll(
+        'SELECT body FROM schedules WHERE id = ?',
+        [id],
+        [VARCHAR],
+      );
+      const body = result.getRows()[0]?.[0];
+      return body === undefined
+        ? undefined
+        : parseRow(Schedule, parseJsonColumn(body, 'schedule'), 'schedule');
+    });
+  }
+
+  listSchedules(query: { statuses?: readonly ScheduleStatus[]; limit: number }): Promise<Schedule[]> {
+    return this.read('listSchedules', async ({ connection }) => {
+      const rows = await this.#bodiesByStatus(connection, 'schedules', 'DESC', query);
+      return rows.map((body) => parseRow(Schedule, parseJsonColumn(body, 'schedule'), 'schedule'));
+    });
+  }
+
+  updateSchedule(schedule: Schedule, expectedUpdatedAt: number): Promise<void> {
+    return this.write('updateSchedule', async () => {
+      const result = await this.writer.run(
+        'UPDATE schedules SET status = $2, updated_at = $3, body = $4 WHERE id = $1 AND updated_at = $5',
+        [
+          schedule.id,
+          schedule.status,
+          BigInt(schedule.updatedAt),
+          JSON.stringify(schedule),
+          BigInt(expectedUpdatedAt),
+        ],
+        [VARCHAR, VARCHAR, BIGINT, VARCHAR, BIGINT],
+      );
+      if (result.rowsChanged > 0) return;
+      const exists = await this.writer.runAndReadAll(
+        'SELECT 1 FROM schedules WHERE id = $1',
+        [schedule.id],
+        [VARCHAR],
+      );
+      if (exists.currentRowCount === 0) throw new UserError('not_found', `no schedule ${schedule.id}`);
+      throw new UserError('conflict', `schedule ${schedule.id} was changed by someone else; read it again`, {
+        details: { id: schedule.id },
+      });
+    });
+  }
+
+  /** The JSON bodies of a table with `seq` and `status` columns, filtered by status, in seq order. */
+  async #bodiesByStatus(
+    connection: DuckDBConnection,
+    table: 'production_orders' | 'schedules',
+    order: 'ASC' | 'DESC',
+    query: { statuses?: readonly string[]; limit: number },
+  ): Promise<unknown[]> {
+    const filtered = query.statuses !== undefined && query.statuses.length > 0;
+    const result = await connection.runAndReadAll(
+      `SELECT body FROM ${table} ${filtered ? 'WHERE list_contains(?, status)' : ''} ORDER BY seq ${order} LIMIT ?`,
+      [...(filtered ? [listValue([...(query.statuses ?? [])])] : []), rowLimit(query.limit)],
+      [...(filtered ? [LIST(VARCHAR)] : []), BIGINT],
+    );
+    return result.getRows().map(([body]) => body);
   }
 
   // ---- model registry ----
