@@ -13,6 +13,15 @@ import {
 import { ChartsResponse, PointsResponse, type ChartEntry } from './spc-model.js';
 import { EventListResponse, type EventRecord } from './events-model.js';
 import { ModelListResponse, type ModelSummary } from './models-model.js';
+import {
+  GanttResponse,
+  OrdersResponse,
+  ScheduleResponse,
+  SchedulesResponse,
+  type ProductionOrder,
+  type Schedule,
+  type Verdict,
+} from './planning-model.js';
 
 /** An API call that did not succeed; `status` is 0 when the server could not be reached. */
 export class ApiError extends Error {
@@ -102,7 +111,38 @@ export class ApiClient {
     return (await this.#get('/api/v1/models', {}, ModelListResponse, signal)).models;
   }
 
-  async #get<S extends z.ZodMiniType>(
+  /** A schedule by id, or the active one (an ApiError with status 404 when there is none). */
+  async schedule(id: string | undefined, signal?: AbortSignal): Promise<Schedule> {
+    return (await this.#get('/api/v1/schedule', id ? { id } : {}, ScheduleResponse, signal)).schedule;
+  }
+
+  /** Schedules of a status (e.g. the proposals waiting for a decision), newest first. */
+  async schedules(status: string, signal?: AbortSignal): Promise<Schedule[]> {
+    return (await this.#get('/api/v1/schedules', { status }, SchedulesResponse, signal)).schedules;
+  }
+
+  /** A schedule (the active one without an id) drawn by the server as a Gantt chart, SVG markup. */
+  async scheduleGantt(
+    query: { readonly id: string | undefined; readonly width: number },
+    signal?: AbortSignal,
+  ): Promise<GanttResponse> {
+    const { id, width } = query;
+    return this.#get('/api/v1/schedule/gantt', { ...(id ? { id } : {}), width }, GanttResponse, signal);
+  }
+
+  async orders(signal?: AbortSignal): Promise<ProductionOrder[]> {
+    return (await this.#get('/api/v1/orders', {}, OrdersResponse, signal)).orders;
+  }
+
+  /** Approves or rejects a proposal (the planner role); the schedule as decided. */
+  async decideSchedule(
+    verdict: Verdict,
+    decision: { readonly id: string; readonly note?: string },
+  ): Promise<Schedule> {
+    return (await this.#send(`/api/v1/schedule/${verdict}`, decision, ScheduleResponse)).schedule;
+  }
+
+  #get<S extends z.ZodMiniType>(
     path: string,
     params: Readonly<Record<string, string | number>>,
     schema: S,
@@ -110,13 +150,25 @@ export class ApiClient {
   ): Promise<z.infer<S>> {
     const url = new URL(path, this.#options.baseUrl || window.location.origin);
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, String(value));
+    return this.#request(url, { ...(signal ? { signal } : {}) }, schema);
+  }
+
+  #send<S extends z.ZodMiniType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+    const url = new URL(path, this.#options.baseUrl || window.location.origin);
+    return this.#request(url, { method: 'POST', body: JSON.stringify(body) }, schema);
+  }
+
+  async #request<S extends z.ZodMiniType>(url: URL, init: RequestInit, schema: S): Promise<z.infer<S>> {
+    const path = url.pathname;
+    const signal = init.signal ?? undefined;
     const headers: Record<string, string> = { Accept: 'application/json' };
+    if (init.body !== undefined) headers['Content-Type'] = 'application/json';
     const token = this.#options.token();
     if (token) headers['Authorization'] = `Bearer ${token}`;
 
     let response: Response;
     try {
-      response = await fetch(url, { headers, ...(signal ? { signal } : {}) });
+      response = await fetch(url, { ...init, headers });
     } catch (cause) {
       if (signal?.aborted) throw cause;
       throw new ApiError(0, 'unreachable', `Cannot reach the Gemba server (${errorMessage(cause)})`);

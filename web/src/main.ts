@@ -1,6 +1,6 @@
 /**
- * Dashboard entry: wires the token, API client, live stream, and the three views together: the plant (tree, trend
- * chart, live values, events), the control charts (live SPC) and the model registry.
+ * Dashboard entry: wires the token, API client, live stream, and the four views together: the plant (tree, trend
+ * chart, live values, events), the control charts (live SPC), the model registry and the production plan.
  */
 import './style.css';
 import { ApiClient, ApiError, errorMessage, isAbort } from './api.js';
@@ -23,10 +23,11 @@ import { SpcPage } from './spc-page.js';
 import { activeAlarmTotal, chartTypeLabel, isSpcWindow, type ChartEntry } from './spc-model.js';
 import { EventsPanel } from './events-panel.js';
 import { ModelsPage } from './models-page.js';
+import { PlanningPage } from './planning-page.js';
 
 const BANNER_MS = 20_000;
 
-const VIEWS = ['plant', 'spc', 'models'] as const;
+const VIEWS = ['plant', 'spc', 'models', 'planning'] as const;
 type View = (typeof VIEWS)[number];
 function isView(value: string | undefined): value is View {
   return VIEWS.some((v) => v === value);
@@ -45,9 +46,11 @@ class Dashboard {
   readonly #spc: SpcPage;
   readonly #events: EventsPanel;
   readonly #models: ModelsPage;
+  readonly #planning: PlanningPage;
   readonly #plantView: HTMLElement;
   readonly #tabs: HTMLElement;
   readonly #alarmCount: HTMLElement;
+  readonly #proposalCount: HTMLElement;
   /** In the plant view: a link to the control chart of the charted tag, when it has one. */
   readonly #spcLink: HTMLButtonElement;
 
@@ -77,6 +80,7 @@ class Dashboard {
       onEvents: (events) => {
         this.#spc.onEvents(events);
         this.#events.onEvents(events);
+        this.#planning.onEvents(events);
       },
       onStatus: (status) => this.#onStreamStatus(status),
       onServerError: (message) => this.#showBanner(`Live stream: ${message}`),
@@ -86,6 +90,7 @@ class Dashboard {
         this.#spc.refresh();
         this.#events.refresh();
         this.#models.refresh();
+        this.#planning.refresh();
       },
     });
     this.#tree = new PlantTree({
@@ -128,6 +133,16 @@ class Dashboard {
     });
     this.#events = new EventsPanel({ api: this.#api, onError: (message) => this.#showBanner(message) });
     this.#models = new ModelsPage({ api: this.#api, onError: (message) => this.#showBanner(message) });
+    this.#planning = new PlanningPage({
+      api: this.#api,
+      onProposals: (count) => this.#onProposals(count),
+      onError: (message) => this.#showBanner(message),
+    });
+    this.#proposalCount = h('span', {
+      class: 'tab-count waiting',
+      'data-testid': 'planning-proposal-count',
+      hidden: true,
+    });
     this.#alarmCount = h('span', {
       class: 'tab-count',
       'data-testid': 'spc-alarm-count',
@@ -147,6 +162,12 @@ class Dashboard {
         'button',
         { type: 'button', role: 'tab', 'data-view': 'models', 'data-testid': 'tab-models' },
         'Models',
+      ),
+      h(
+        'button',
+        { type: 'button', role: 'tab', 'data-view': 'planning', 'data-testid': 'tab-planning' },
+        'Planning',
+        this.#proposalCount,
       ),
     );
     this.#tabs.addEventListener('click', (event) => {
@@ -190,6 +211,7 @@ class Dashboard {
       this.#plantView,
       this.#spc.element,
       this.#models.element,
+      this.#planning.element,
     );
     this.#renderView();
     this.#renderStatus();
@@ -231,15 +253,17 @@ class Dashboard {
     if (tag) this.selectTag(tag);
     this.setView(isView(view.view) ? view.view : 'plant');
     this.#spc.start();
+    this.#planning.start();
   }
 
-  /** Shows the plant, the control charts or the models; the others keep their state for when the user comes back. */
+  /** Shows one view; the others keep their state for when the user comes back. */
   setView(view: View): void {
     const changed = view !== this.#view;
     this.#view = view;
     this.#renderView();
     this.#spc.setVisible(view === 'spc');
     this.#models.setVisible(view === 'models');
+    this.#planning.setVisible(view === 'planning');
     this.#updateSubscription();
     if (changed && view === 'plant') {
       // Samples (and events) of the plant were not streamed while the charts showed.
@@ -255,6 +279,7 @@ class Dashboard {
     this.#plantView.hidden = !plant;
     this.#spc.element.hidden = this.#view !== 'spc';
     this.#models.element.hidden = this.#view !== 'models';
+    this.#planning.element.hidden = this.#view !== 'planning';
     this.#breadcrumb.hidden = !plant;
     for (const tab of this.#tabs.querySelectorAll<HTMLElement>('[data-view]')) {
       tab.setAttribute('aria-selected', String(tab.dataset['view'] === this.#view));
@@ -270,6 +295,12 @@ class Dashboard {
     this.#alarmCount.textContent = String(total);
     this.#alarmCount.title = `${total} active SPC alarm${total === 1 ? '' : 's'} on ${out} chart${out === 1 ? '' : 's'}`;
     this.#renderSpcLink();
+  }
+
+  #onProposals(count: number): void {
+    this.#proposalCount.hidden = count === 0;
+    this.#proposalCount.textContent = String(count);
+    this.#proposalCount.title = `${count} rescheduling proposal${count === 1 ? '' : 's'} waiting for approval`;
   }
 
   /** "X̄-R chart ›" beside the breadcrumb when the charted tag has a live control chart. */
