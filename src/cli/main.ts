@@ -2,7 +2,7 @@
 /** The `gemba` command line. Operation commands are derived from the registry: `gemba <noun> <verb> --flags`. */
 import { OPERATIONS } from '../app/registry.js';
 import { toGembaError, UserError } from '../domain/index.js';
-import { type ParsedArgs, boolFlag, parseArgs } from './args.js';
+import { type ParsedArgs, boolFlag, parseArgs, stringFlag } from './args.js';
 import { openClient } from './client.js';
 import { connectionsTable } from './commands/connections.js';
 import { importCsvCommand } from './commands/import-csv.js';
@@ -28,6 +28,8 @@ const USAGE = `gemba — the shop floor's data platform
   gemba spc pareto --file defects.csv [--column NAME] [--count-column NAME] [--other-below PCT] [--plot pareto.svg|png]
   gemba schedule solve --instance FILE [--format jsplib|taillard|json] [--time-limit S (10)] [--seed N (1)]
         [--gantt out.svg|png] [--json]   job-shop makespan, lower bound and gap, solved here (one core)
+  gemba schedule solve [--from now] [--time-limit 5] [--json '{"objective": {"tardiness": 1}}']
+                                     the plant's open orders into the active schedule (server operation)
   gemba models fit --file table.csv --target COLUMN --name NAME [--task classification|regression] [--drop a,b]
                    [--categorical c] [--folds 5] [--seed 42] [--plot residuals.svg|png]
   gemba models test --name NAME [--version V] --file new.csv [--format table|json] [--plot residuals.svg|png]
@@ -79,7 +81,8 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${await spcCommands[sub]({ ...args, positionals: args.positionals.slice(2) })}\n`);
     return 0;
   }
-  if (command === 'schedule' && sub === 'solve') {
+  // With --instance: a job-shop file solved here; without: the schedule.solve operation on the plant's orders.
+  if (command === 'schedule' && sub === 'solve' && stringFlag(args, 'instance') !== undefined) {
     process.stdout.write(
       `${await scheduleSolveCommand({ ...args, positionals: args.positionals.slice(2) })}\n`,
     );
