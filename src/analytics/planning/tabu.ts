@@ -5,7 +5,10 @@
  * block's start or end, or the block's first or last operation is moved inside the block. Moves are ranked by the
  * heads/tails estimate of Balas & Vazacopoulos (1998, §3), kept acyclic by their Theorems 1–2, made tabu by the
  * operation pairs they reverse, with aspiration by the best makespan; on stagnation the search jumps back to an
- * elite solution and perturbs it (the back-jump idea of i-TSAB, Nowicki & Smutnicki, J. Scheduling 8, 2005).
+ * elite solution (the back-jump idea of i-TSAB, Nowicki & Smutnicki, J. Scheduling 8, 2005): either a short step of
+ * path relinking towards another elite solution (Peng, Lü & Cheng, Computers & OR 53, 2015) or a few random swaps.
+ * Heads and tails are updated incrementally after each move (only the moved operations' topological window is
+ * re-sorted).
  *
  * Pure and synchronous: one call runs one seeded search. To use several cores, run independent searches with
  * different seeds (in worker threads, in the server layer or a benchmark) and keep the best — `solveJobShop` is a
