@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- jobshop [--data DIR] [--time-limit S] [--instances ft10,ta01,...] [--seeds N] [--peer minizinc|none]`
+ * `npm run bench -- jobshop [--data DIR] [--time-limit S] [--instances ft10,ta01,...] [--seeds N] [--peer minizinc|none]
+ *   [--section NAME]` (NAME: the BENCHMARKS.md section and bench/results file, default jobshop)
  * Job-shop scheduling (minimise makespan) on the classical instances in ../shared/data/jobshop (JSPLIB layout):
  * (a) per instance, our tabu search as two seeded searches in worker threads (one per core, best kept) with the time
  *     limit, and in the same run MiniZinc 2.6 with Gecode (Debian package, 2 threads, bench/peers/jobshop.mzn) with
@@ -201,6 +202,8 @@ export async function run(args: string[]): Promise<void> {
   const limitS = numberFlag(args, 'time-limit', 10);
   const seeds = numberFlag(args, 'seeds', 5);
   const peer = stringFlag(args, 'peer', 'minizinc');
+  // A long run (all of ta01-40, ours only) can go to its own section without replacing the side-by-side table.
+  const section = stringFlag(args, 'section', 'jobshop');
   const files = await instanceFiles(dir);
   if (files.size === 0) throw new UserError('not_found', `no instance files in ${dir}`);
   const requested = stringFlag(args, 'instances', DEFAULT_INSTANCES)
@@ -316,7 +319,7 @@ export async function run(args: string[]): Promise<void> {
     }
   }
 
-  await writeResults('jobshop', {
+  await writeResults(section, {
     ours,
     peers: { minizinc_gecode: mzn },
     published: { cpsat_600s: published, bks_scheduleopt: best },
