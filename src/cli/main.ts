@@ -10,6 +10,7 @@ import { operationHelp, runOperation } from './commands/operation.js';
 import { queryCommand } from './commands/query.js';
 import { modelsFitCommand, modelsTestCommand } from './commands/models.js';
 import { scheduleSolveCommand } from './commands/schedule.js';
+import { inventoryPolicyCommand } from './commands/inventory.js';
 import { spcCapabilityCommand, spcChartCommand, spcParetoCommand } from './commands/spc.js';
 import { startCommand } from './commands/start.js';
 import { exitCode } from './exit-codes.js';
@@ -30,6 +31,9 @@ const USAGE = `gemba — the shop floor's data platform
         [--gantt out.svg|png] [--json]   job-shop makespan, lower bound and gap, solved here (one core)
   gemba schedule solve [--from now] [--time-limit 5] [--json '{"objective": {"tardiness": 1}}']
                                      the plant's open orders into the active schedule (server operation)
+  gemba inventory policy (--mean D --sd S | --demand-file history.csv [--column demand]) --lead-time L [--lead-time-sd SL]
+        (--csl 0.95 | --fill-rate 0.98) [--review R | --order-quantity Q | --order-cost K --holding-cost H]
+        [--simulate PERIODS] [--json]   safety stock, reorder point, (s, S) or (R, S), simulated service
   gemba models fit --file table.csv --target COLUMN --name NAME [--task classification|regression] [--drop a,b]
                    [--categorical c] [--folds 5] [--seed 42] [--plot residuals.svg|png]
   gemba models test --name NAME [--version V] --file new.csv [--format table|json] [--plot residuals.svg|png]
@@ -79,6 +83,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const spcCommands = { chart: spcChartCommand, capability: spcCapabilityCommand, pareto: spcParetoCommand };
   if (command === 'spc' && (sub === 'chart' || sub === 'capability' || sub === 'pareto')) {
     process.stdout.write(`${await spcCommands[sub]({ ...args, positionals: args.positionals.slice(2) })}\n`);
+    return 0;
+  }
+  if (command === 'inventory' && sub === 'policy') {
+    process.stdout.write(`${inventoryPolicyCommand(args)}\n`);
     return 0;
   }
   // With --instance: a job-shop file solved here; without: the schedule.solve operation on the plant's orders.

@@ -34,7 +34,7 @@ export function readTable(text: string): { columns: string[]; rows: string[][] }
   return { columns: cells(header), rows: lines.slice(1).map(cells) };
 }
 
-function column(table: { columns: string[]; rows: string[][] }, name: string): number[] {
+export function column(table: { columns: string[]; rows: string[][] }, name: string): number[] {
   const i = table.columns.indexOf(name);
   if (i < 0)
     throw new UserError('invalid_input', `no column "${name}"; the file has: ${table.columns.join(', ')}`);
@@ -49,7 +49,7 @@ function column(table: { columns: string[]; rows: string[][] }, name: string): n
   });
 }
 
-function numberFlag(args: ParsedArgs, name: string): number | undefined {
+export function numberFlag(args: ParsedArgs, name: string): number | undefined {
   const v = stringFlag(args, name);
   if (v === undefined) return undefined;
   const n = Number(v);
