@@ -62,7 +62,7 @@ export interface GbdtOptions {
   onProgress?: (p: GbdtProgress) => void;
 }
 
-const treeSchema = z.object({
+export const treeSchema = z.object({
   feature: z.array(z.number().int().min(-1)),
   threshold: z.array(z.number()),
   missingLeft: z.array(z.union([z.literal(0), z.literal(1)])),
@@ -99,7 +99,7 @@ export type GbdtJson = z.infer<typeof gbdtSchema>;
 export const GBDT_FORMAT = 'gemba.gbdt';
 export const GBDT_VERSION = 1;
 
-function treeToJson(t: Tree): GbdtTreeJson {
+export function treeToJson(t: Tree): GbdtTreeJson {
   return {
     feature: [...t.feature],
     threshold: [...t.threshold],
@@ -112,7 +112,7 @@ function treeToJson(t: Tree): GbdtTreeJson {
   };
 }
 
-function treeFromJson(t: GbdtTreeJson, nFeatures: number, where: string): Tree {
+export function treeFromJson(t: GbdtTreeJson, nFeatures: number, where: string): Tree {
   const n = t.feature.length;
   const lengths = [t.threshold, t.missingLeft, t.left, t.right, t.value, t.gain, t.count].map(
     (a) => a.length,
@@ -320,7 +320,7 @@ export class GbdtModel {
   }
 }
 
-function positiveInt(name: string, v: number, min = 1): number {
+export function positiveInt(name: string, v: number, min = 1): number {
   if (!Number.isInteger(v) || v < min)
     throw new UserError('invalid_input', `${name} must be an integer ≥ ${min}`);
   return v;
@@ -333,7 +333,7 @@ function nonNegative(name: string, v: number): number {
 }
 
 /** Targets encoded for training: regression values, or class indices 0..K−1 with the sorted class labels. */
-function encodeTargets(
+export function encodeTargets(
   objective: GbdtObjective,
   y: ArrayLike<number>,
   classes: readonly number[] | undefined,

@@ -5,6 +5,7 @@
  * efficient gradient boosting decision tree", NeurIPS 2017).
  */
 import type { BinEdges } from './binning.js';
+import { shuffleInPlace } from './cv.js';
 
 /** A fitted tree as parallel arrays; node 0 is the root, a leaf has feature −1. */
 export interface Tree {
@@ -44,6 +45,14 @@ export interface GrowerParams {
   readonly minSamplesLeaf: number;
   readonly l2Regularization: number;
   readonly learningRate: number;
+  /**
+   * Random-forest feature subsampling (Breiman, "Random forests", Mach. Learn. 45, 2001): each node looks at
+   * features in a random order until it has scanned this many that are not constant in the node (sklearn's
+   * `BestSplitter`, which also goes on past `max_features` when those are all constant). Default: every feature.
+   */
+  readonly featuresPerSplit?: number;
+  /** Uniform [0, 1) draws for `featuresPerSplit`; required with it. */
+  readonly random?: () => number;
 }
 
 /** sklearn's `min_hessian_to_split` default: a child needs at least this hessian sum. */
@@ -92,7 +101,7 @@ export class TreeGrower {
 
   /** `binned` is column-major (feature j of row i at j·n + i), as `binMatrix` returns. */
   constructor(
-    private readonly binned: Uint8Array,
+    private readonly binned: Uint8Array | Uint16Array,
     n: number,
     private readonly edges: BinEdges,
     private readonly params: GrowerParams,
@@ -367,9 +376,16 @@ export class TreeGrower {
     const missingOffset = this.edges.missingBin * BIN_WIDTH;
     let best: Split | undefined;
     let bestGain = 0;
-    for (let f = 0; f < this.p; f++) {
+    const order = this.featureOrder();
+    let informative = 0;
+    for (let k = 0; k < this.p; k++) {
+      const f = order === undefined ? k : (order[k] ?? 0);
       const base = f * this.featureStride;
       const nb = this.nBins[f] ?? 1;
+      if (order !== undefined) {
+        if (this.isConstant(hist, base, nNode)) continue;
+        if (informative++ === (this.params.featuresPerSplit ?? this.p)) break;
+      }
       const nMissing = hist[base + missingOffset + 2] ?? 0;
       const lastBin = nMissing > 0 ? nb - 1 : nb - 2;
       let gl = 0;
@@ -419,6 +435,26 @@ export class TreeGrower {
       }
     }
     return best;
+  }
+
+  /** A random order of every feature when subsampling them: constant ones may have to be skipped past. */
+  private featureOrder(): Int32Array | undefined {
+    const { featuresPerSplit, random } = this.params;
+    if (featuresPerSplit === undefined || featuresPerSplit >= this.p || random === undefined)
+      return undefined;
+    return shuffleInPlace(
+      Int32Array.from({ length: this.p }, (_, f) => f),
+      random,
+    );
+  }
+
+  /** Whether all of the node's rows fall in one bin of the feature whose histogram starts at `base`. */
+  private isConstant(hist: Float64Array, base: number, nNode: number): boolean {
+    for (let j = base + 2; j < base + this.featureStride; j += BIN_WIDTH) {
+      const c = hist[j] ?? 0;
+      if (c > 0) return c === nNode;
+    }
+    return true;
   }
 
   /** Reorders the node's slice of the partition, left rows first (stable); returns where the right rows start. */
