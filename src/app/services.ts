@@ -5,7 +5,7 @@ import type { ConnectionManager } from './connections.js';
 import type { IngestPipeline } from './ingest/pipeline.js';
 import type { LiveSpc } from './spc/live-spc.js';
 import type { LiveModels } from './ml/live-models.js';
-import type { LiveRescheduler } from './planning/planner.js';
+import type { LiveRescheduler, PlanSolver } from './planning/planner.js';
 import type { TagDirectory } from './tag-directory.js';
 
 export interface AppServices {
@@ -19,4 +19,6 @@ export interface AppServices {
   readonly models: LiveModels;
   /** Rescheduling proposals when a machine of the active plan goes down. */
   readonly rescheduler: LiveRescheduler;
+  /** Where schedule searches run (worker threads in the server). */
+  readonly planSolver: PlanSolver;
 }

@@ -12,7 +12,8 @@ import { TagDirectory } from '../app/tag-directory.js';
 import { LiveSpc } from '../app/spc/live-spc.js';
 import { LiveModels } from '../app/ml/live-models.js';
 import { liveModelView } from '../app/ml/deployable.js';
-import { LiveRescheduler } from '../app/planning/planner.js';
+import { LiveRescheduler, type PlanSolver } from '../app/planning/planner.js';
+import { workerPlanSolver } from './plan-workers.js';
 import { MemoryBus } from '../adapters/bus/memory/memory.bus.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../adapters/broker/aedes/embedded.broker.js';
 import { decodeUnsMessage } from '../adapters/ingest/mqtt/uns.js';
@@ -109,6 +110,8 @@ export async function openCore(options: {
   /** When a machine of the active plan goes down: the downtime a proposal plans around (1 h) and its search time (2 s). */
   readonly rescheduleDowntimeMs?: number;
   readonly rescheduleTimeLimitMs?: number;
+  /** Where schedule searches run; default worker threads (src/server/plan-workers.ts). */
+  readonly planSolver?: PlanSolver;
 }): Promise<Core> {
   const { clock } = options;
   mkdirSync(options.dataDir, { recursive: true });
@@ -177,10 +180,12 @@ export async function openCore(options: {
       }),
     );
     await models.start();
+    const planSolver = options.planSolver ?? workerPlanSolver();
     const rescheduler = stack.use(
       new LiveRescheduler({
         store,
         clock,
+        planSolver,
         onEvents: (listener) => ingest.onEvents(listener),
         emitEvents: (events) => ingest.ingestEvents(events, 'planner'),
         onError: (error) => log('error', 'rescheduling', error),
@@ -189,7 +194,18 @@ export async function openCore(options: {
       }),
     );
     rescheduler.start();
-    const app = new App({ store, ingest, tags, tokens, clock, connections, spc, models, rescheduler });
+    const app = new App({
+      store,
+      ingest,
+      tags,
+      tokens,
+      clock,
+      connections,
+      spc,
+      models,
+      rescheduler,
+      planSolver,
+    });
     late.sink = createIngestSink(app, SYSTEM_PRINCIPAL);
     const moved = stack.move();
     return { app, tokens, bus, connections, [Symbol.asyncDispose]: () => moved.disposeAsync() };

@@ -9,6 +9,9 @@ import {
   type PlanDisruption,
   type PlanProblem,
   type PlanSchedule,
+  type PlanSolveResult,
+  type RescheduleOptions,
+  type RescheduleResult,
   reschedulePlan,
   solvePlan,
 } from '../../analytics/planning/plan.js';
@@ -114,9 +117,35 @@ export function planScheduleOf(schedule: Schedule): PlanSchedule {
   };
 }
 
+/**
+ * Where searches run. In process, a search holds the event loop for its whole time limit; the server runs them in
+ * worker threads instead (src/server/plan-workers.ts: one seed per core, the best kept).
+ */
+export interface PlanSolver {
+  solve(
+    problem: PlanProblem,
+    options: { timeLimitMs: number; seed: number; signal?: AbortSignal },
+  ): Promise<PlanSolveResult>;
+  reschedule(
+    problem: PlanProblem,
+    current: PlanSchedule,
+    now: number,
+    disruption: PlanDisruption,
+    options: RescheduleOptions,
+  ): Promise<RescheduleResult>;
+}
+
+/** The searches run right here, on the caller's thread. */
+export const IN_PROCESS_PLAN_SOLVER: PlanSolver = {
+  solve: (problem, options) => Promise.resolve(solvePlan(problem, options)),
+  reschedule: (problem, current, now, disruption, options) =>
+    Promise.resolve(reschedulePlan(problem, current, now, disruption, options)),
+};
+
 export interface PlannerDeps {
   readonly store: ProductionRepository;
   readonly clock: Clock;
+  readonly planSolver: PlanSolver;
 }
 
 export interface SolveRequest extends PlanSettings {
@@ -146,7 +175,7 @@ export async function solveActive(deps: PlannerDeps, request: SolveRequest): Pro
     ...(request.setups !== undefined && { setups: request.setups }),
   };
   const problem = planProblem(orders, request.origin, settings, request.unavailable);
-  const result = solvePlan(problem, {
+  const result = await deps.planSolver.solve(problem, {
     timeLimitMs: request.timeLimitMs,
     seed: request.seed,
     ...(request.signal !== undefined && { signal: request.signal }),
@@ -231,10 +260,16 @@ export async function proposeReschedule(deps: PlannerDeps, request: ProposalRequ
             operation: d.operation,
             extra: Math.max(1, Math.round(d.extraMinutes)),
           };
-  const result = reschedulePlan(problem, planScheduleOf(active), toMinutes(request.at, origin), disruption, {
-    timeLimitMs: request.timeLimitMs,
-    seed: request.seed,
-  });
+  const result = await deps.planSolver.reschedule(
+    problem,
+    planScheduleOf(active),
+    toMinutes(request.at, origin),
+    disruption,
+    {
+      timeLimitMs: request.timeLimitMs,
+      seed: request.seed,
+    },
+  );
   const now = deps.clock.now();
   const changes: ScheduleChange[] = result.changes.map((c) => ({
     order: c.job,
