@@ -173,7 +173,7 @@ export function describeChart(result: ChartResult): string {
 }
 
 /** The file a command reads: --file or the first positional. */
-function readInput(args: ParsedArgs, usage: string): { file: string; text: string } {
+export function readInput(args: ParsedArgs, usage: string): { file: string; text: string } {
   const file = stringFlag(args, 'file') ?? args.positionals[0];
   if (file === undefined) throw new UserError('invalid_input', `usage: ${usage}`);
   try {
