@@ -7,7 +7,11 @@
  */
 import { UserError } from '../../domain/errors.js';
 import { DEFAULT_LEVELS, type FittedModel, type Forecast, type Forecaster } from './forecaster.js';
+import { ets } from './ets.js';
+import { croston, sba, tsb } from './intermittent.js';
 import { type Series, coverage, mase, rmsse, smape } from './series.js';
+import { drift, naive2 } from './simple.js';
+import { theta } from './theta.js';
 
 export interface MethodScore {
   readonly method: string;
@@ -154,4 +158,14 @@ export function selectForecaster(
   const finals = models.map((m) => m.forecast(h, levels));
   const forecast = best === COMBINATION ? combineForecasts(finals) : (finals[0] ?? combineForecasts(finals));
   return { scores, best, forecast, models };
+}
+
+/**
+ * The usual candidates for a demand series: ETS (by AICc), Theta, Naive2 and drift; for intermittent demand (a
+ * third or more periods without any) Croston, SBA, TSB and Naive2.
+ */
+export function defaultCandidates(values: ArrayLike<number>): Forecaster[] {
+  let zeros = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] === 0) zeros++;
+  return zeros >= values.length / 3 ? [croston(), sba(), tsb(), naive2] : [ets(), theta, naive2, drift];
 }

@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers/platform.js';
 import { parseArgs } from '../args.js';
 import { pngSize } from '../png.js';
-import { autoCandidates, forecastCommand } from './forecast.js';
+import { defaultCandidates } from '../../analytics/supply/select.js';
+import { forecastCommand } from './forecast.js';
 
 const run = (...argv: string[]) => forecastCommand(parseArgs(['forecast', ...argv]));
 
@@ -37,8 +38,8 @@ describe('gemba forecast', () => {
   });
 
   it('offers intermittent-demand methods only for intermittent demand', () => {
-    expect(autoCandidates([0, 0, 3, 0, 0, 5, 0, 1, 0]).map((f) => f.name)).toContain('SBA');
-    expect(autoCandidates([1, 2, 3, 4]).map((f) => f.name)).not.toContain('SBA');
+    expect(defaultCandidates([0, 0, 3, 0, 0, 5, 0, 1, 0]).map((f) => f.name)).toContain('SBA');
+    expect(defaultCandidates([1, 2, 3, 4]).map((f) => f.name)).not.toContain('SBA');
   });
 
   it('says what is wrong', async () => {

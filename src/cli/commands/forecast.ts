@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { ets } from '../../analytics/supply/ets.js';
 import type { Forecast, Forecaster } from '../../analytics/supply/forecaster.js';
 import { croston, sba, tsb } from '../../analytics/supply/intermittent.js';
-import { type MethodScore, selectForecaster } from '../../analytics/supply/select.js';
+import { type MethodScore, defaultCandidates, selectForecaster } from '../../analytics/supply/select.js';
 import { makeSeries } from '../../analytics/supply/series.js';
 import { drift, naive2, seasonalNaive } from '../../analytics/supply/simple.js';
 import { theta } from '../../analytics/supply/theta.js';
@@ -28,14 +28,6 @@ const METHODS: Record<string, () => Forecaster> = {
   sba: () => sba(),
   tsb: () => tsb(),
 };
-
-/** The candidates of `auto`: intermittent methods only where a third or more of the periods have no demand. */
-export function autoCandidates(values: ArrayLike<number>): Forecaster[] {
-  let zeros = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] === 0) zeros++;
-  const intermittent = zeros >= values.length / 3;
-  return intermittent ? [croston(), sba(), tsb(), naive2] : [ets(), theta, naive2, drift];
-}
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
 
@@ -58,7 +50,7 @@ export async function forecastCommand(args: ParsedArgs): Promise<string> {
   let chosen: string;
   let scores: readonly MethodScore[] = [];
   if (method === 'auto') {
-    const selection = selectForecaster(series, autoCandidates(series.values), {
+    const selection = selectForecaster(series, defaultCandidates(series.values), {
       horizon,
       levels,
       origins: numberFlag(args, 'origins') ?? 3,
