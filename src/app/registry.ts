@@ -45,6 +45,7 @@ import {
 import { createTag, listTags } from './operations/tags.js';
 import { WORK_ORDER_OPERATIONS } from './operations/work-orders.js';
 import { PLANNING_OPERATIONS } from './operations/planning.js';
+import { SUPPLY_OPERATIONS } from './operations/supply.js';
 import {
   checkModelDrift,
   deployModel,
@@ -93,6 +94,7 @@ export const OPERATIONS: readonly Operation[] = [
   qualityCapability,
   ...WORK_ORDER_OPERATIONS,
   ...PLANNING_OPERATIONS,
+  ...SUPPLY_OPERATIONS,
   listModels,
   getModel,
   trainModel,

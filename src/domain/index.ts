@@ -14,5 +14,6 @@ export * from './inspection.js';
 export * from './spc.js';
 export * from './work-order.js';
 export * from './production.js';
+export * from './supply.js';
 export * from './model.js';
 export * from './embedder.js';

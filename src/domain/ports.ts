@@ -7,6 +7,7 @@ import type { Inspection, InspectionResult } from './inspection.js';
 import type { SpcChartConfig, SpcPoint } from './spc.js';
 import type { WorkOrder, WorkOrderStatus } from './work-order.js';
 import type { OrderStatus, ProductionOrder, Schedule, ScheduleStatus } from './production.js';
+import type { DemandPoint, ForecastRecord, Item, StockLevel } from './supply.js';
 import type { ModelRecord, ModelSummary } from './model.js';
 import type { PlantEvent, EventKind } from './event.js';
 import type { Bucket, Sample, SampleBatch } from './sample.js';
@@ -189,6 +190,22 @@ export interface ProductionRepository {
   updateSchedule(schedule: Schedule, expectedUpdatedAt: number): Promise<void>;
 }
 
+export interface SupplyRepository {
+  /** Creates or replaces an item. */
+  putItem(item: Item): Promise<void>;
+  getItem(id: string): Promise<Item | undefined>;
+  listItems(): Promise<Item[]>;
+  /** Stores demand per period; a point for an item and period already stored replaces it. */
+  putDemand(points: readonly DemandPoint[]): Promise<void>;
+  /** An item's demand history, oldest first. */
+  readDemand(item: string): Promise<DemandPoint[]>;
+  putStock(level: StockLevel): Promise<void>;
+  latestStock(item: string): Promise<StockLevel | undefined>;
+  createForecast(forecast: ForecastRecord): Promise<void>;
+  /** An item's forecasts, newest first. */
+  listForecasts(item: string, limit: number): Promise<ForecastRecord[]>;
+}
+
 export interface ModelRepository {
   /** Stores a new version of a model; throws UserError already_exists when that name and version are taken. */
   createModel(model: ModelRecord): Promise<void>;
@@ -218,6 +235,7 @@ export interface PlatformStore
     WorkOrderRepository,
     ModelRepository,
     ProductionRepository,
+    SupplyRepository,
     AsyncDisposable {}
 
 /** A stored batch, as the bus hands it to live subscribers. */

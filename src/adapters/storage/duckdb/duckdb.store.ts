@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import {
   BIGINT,
+  DOUBLE,
   INTEGER,
   LIST,
   VARCHAR,
@@ -24,6 +25,7 @@ import { Inspection } from '../../../domain/inspection.js';
 import { SpcChartConfig, SpcPoint } from '../../../domain/spc.js';
 import { WorkOrder } from '../../../domain/work-order.js';
 import { ModelRecord, ModelSummary } from '../../../domain/model.js';
+import { type DemandPoint, ForecastRecord, Item, StockLevel } from '../../../domain/supply.js';
 import {
   type OrderStatus,
   ProductionOrder,
@@ -901,6 +903,101 @@ export class DuckDbStore implements PlatformStore {
       throw new UserError('conflict', `work order ${order.id} was changed by someone else; read it again`, {
         details: { id: order.id },
       });
+    });
+  }
+
+  // ---- supply: items, demand, stock, forecasts ----
+
+  putItem(item: Item): Promise<void> {
+    return this.write('putItem', async () => {
+      await this.writer.run(
+        'INSERT OR REPLACE INTO items (id, body) VALUES ($1, $2)',
+        [item.id, JSON.stringify(item)],
+        [VARCHAR, VARCHAR],
+      );
+    });
+  }
+
+  getItem(id: string): Promise<Item | undefined> {
+    return this.read('getItem', async ({ connection }) => {
+      const result = await connection.runAndReadAll('SELECT body FROM items WHERE id = ?', [id], [VARCHAR]);
+      const body = result.getRows()[0]?.[0];
+      return body === undefined ? undefined : parseRow(Item, parseJsonColumn(body, 'item'), 'item');
+    });
+  }
+
+  listItems(): Promise<Item[]> {
+    return this.read('listItems', async ({ connection }) => {
+      const result = await connection.runAndReadAll('SELECT body FROM items ORDER BY id');
+      return result.getRows().map(([body]) => parseRow(Item, parseJsonColumn(body, 'item'), 'item'));
+    });
+  }
+
+  putDemand(points: readonly DemandPoint[]): Promise<void> {
+    return this.write('putDemand', async () => {
+      for (const p of points) {
+        await this.writer.run(
+          'INSERT OR REPLACE INTO demand (item, ts, quantity) VALUES ($1, $2, $3)',
+          [p.item, BigInt(p.ts), p.quantity],
+          [VARCHAR, BIGINT, DOUBLE],
+        );
+      }
+    });
+  }
+
+  readDemand(item: string): Promise<DemandPoint[]> {
+    return this.read('readDemand', async ({ connection }) => {
+      const result = await connection.runAndReadAll(
+        'SELECT ts::DOUBLE, quantity FROM demand WHERE item = ? ORDER BY ts',
+        [item],
+        [VARCHAR],
+      );
+      return result.getRows().map(([ts, quantity]) => ({ item, ts: Number(ts), quantity: Number(quantity) }));
+    });
+  }
+
+  putStock(level: StockLevel): Promise<void> {
+    return this.write('putStock', async () => {
+      await this.writer.run(
+        'INSERT INTO stock (item, ts, body) VALUES ($1, $2, $3)',
+        [level.item, BigInt(level.ts), JSON.stringify(level)],
+        [VARCHAR, BIGINT, VARCHAR],
+      );
+    });
+  }
+
+  latestStock(item: string): Promise<StockLevel | undefined> {
+    return this.read('latestStock', async ({ connection }) => {
+      const result = await connection.runAndReadAll(
+        'SELECT body FROM stock WHERE item = ? ORDER BY ts DESC LIMIT 1',
+        [item],
+        [VARCHAR],
+      );
+      const body = result.getRows()[0]?.[0];
+      return body === undefined ? undefined : parseRow(StockLevel, parseJsonColumn(body, 'stock'), 'stock');
+    });
+  }
+
+  createForecast(forecast: ForecastRecord): Promise<void> {
+    return this.write('createForecast', async () => {
+      await this.writer.run(
+        'INSERT INTO forecasts (id, item, created_at, body) VALUES ($1, $2, $3, $4)',
+        [forecast.id, forecast.item, BigInt(forecast.createdAt), JSON.stringify(forecast)],
+        [VARCHAR, VARCHAR, BIGINT, VARCHAR],
+      );
+    });
+  }
+
+  listForecasts(item: string, limit: number): Promise<ForecastRecord[]> {
+    return this.read('listForecasts', async ({ connection }) => {
+      const result = await connection.runAndReadAll(
+        'SELECT body FROM forecasts WHERE item = ? ORDER BY created_at DESC, id DESC LIMIT ?',
+        [item, rowLimit(limit)],
+        [VARCHAR, BIGINT],
+      );
+      return result
+        .getRows()
+        .map(([body]) => parseRow(ForecastRecord, parseJsonColumn(body, 'forecast'), 'forecast'));
     });
   }
 

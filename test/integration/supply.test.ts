@@ -1,0 +1,99 @@
+/**
+ * Supply over HTTP: an item with two years of weekly demand, a forecast chosen on a rolling origin and stored with
+ * its intervals and scores, its fan chart, and the stocking policy that follows from it and the item's lead time,
+ * checked against the textbook formula on the forecast's own figures.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededNormal } from '../../src/analytics/random.js';
+import { type TestPlatform, startTestPlatform } from '../helpers/platform.js';
+
+const WEEK = 7 * 24 * 3_600_000;
+const START = Date.parse('2024-11-04T00:00:00Z');
+const noise = seededNormal(5);
+/** 200 a week, growing by 1 a week, noise σ 10. */
+const demand = Array.from({ length: 104 }, (_, t) => Math.round(200 + t + 10 * noise()));
+
+describe('supply: demand, forecast, stocking policy', () => {
+  let p: TestPlatform;
+  beforeAll(async () => {
+    p = await startTestPlatform();
+  });
+  afterAll(async () => {
+    await p?.[Symbol.asyncDispose]();
+  });
+
+  it('forecasts an item and recommends its policy', async () => {
+    const item = {
+      id: 'bracket-A1',
+      name: 'Bracket A1',
+      period: 'week',
+      leadTime: 2,
+      leadTimeSd: 0.5,
+      orderCost: 120,
+      holdingCostPerPeriod: 0.05,
+    };
+    expect((await p.api('/items', { body: { items: [item] } })).status).toBe(200);
+    const points = demand.map((quantity, t) => ({ item: item.id, ts: START + t * WEEK, quantity }));
+    // One week is missing from the file: it counts as zero demand, not as a shorter series.
+    const stored = await p.api('/demand', { body: { points: points.filter((_, t) => t !== 50) } });
+    expect(stored.body).toEqual({ stored: 103 });
+
+    const run = await p.api('/forecasts', { body: { item: item.id, horizon: 8 } });
+    expect(run.status, JSON.stringify(run.body)).toBe(200);
+    const forecast = run.body.forecast;
+    expect(forecast.history).toEqual({ periods: 104, from: START, to: START + 103 * WEEK });
+    expect(forecast.firstTs).toBe(START + 104 * WEEK);
+    expect(forecast.mean).toHaveLength(8);
+    expect(forecast.scores.map((s: { method: string }) => s.method).sort()).toEqual([
+      'Combination',
+      'Drift',
+      'ETS',
+      'Naive2',
+      'Theta',
+    ]);
+    // The level after two years is about 303; every point forecast lies within 40 of the trend continued.
+    forecast.mean.forEach((m: number, h: number) => expect(Math.abs(m - (200 + 104 + h))).toBeLessThan(40));
+    for (let h = 0; h < 8; h++) {
+      expect(forecast.lower['95'][h]).toBeLessThan(forecast.lower['80'][h]);
+      expect(forecast.upper['80'][h]).toBeLessThan(forecast.upper['95'][h]);
+    }
+    const chart = await p.api(`/forecasts/chart?item=${item.id}`);
+    expect(chart.body.svg).toMatch(/^<svg[\s\S]*class="band" data-level="95"[\s\S]*<\/svg>$/);
+
+    await p.api('/stock', { body: { item: item.id, onHand: 450, onOrder: 0 } });
+    const policy = (await p.api(`/inventory/policy?item=${item.id}&cycleServiceLevel=0.95`)).body;
+    // From the forecast: demand per week over the 2-week lead time, σ from the 80 % interval (z 1.28155).
+    const mean = (forecast.mean[0] + forecast.mean[1]) / 2;
+    const sd = Math.sqrt(
+      [0, 1].reduce(
+        (s, h) => s + ((forecast.upper['80'][h] - forecast.lower['80'][h]) / (2 * 1.2815515655446004)) ** 2,
+        0,
+      ) / 2,
+    );
+    expect(policy.demandPerPeriod.mean).toBeCloseTo(mean, 9);
+    expect(policy.demandPerPeriod.sd).toBeCloseTo(sd, 6);
+    // σ_L = √(L·σ² + μ²·σ_L²), s = μ·L + 1.644854·σ_L; EOQ = √(2·μ·K/h).
+    const sigmaL = Math.sqrt(2 * sd ** 2 + mean ** 2 * 0.25);
+    expect(policy.s).toBeCloseTo(2 * mean + 1.6448536269514722 * sigmaL, 4);
+    expect(policy.eoq).toBeCloseTo(Math.sqrt((2 * mean * 120) / 0.05), 6);
+    expect(policy.S).toBeCloseTo(policy.s + policy.eoq, 6);
+    expect(policy.recommendation).toMatch(
+      /^Order \d+ pcs now: the stock position 450 is at or below the reorder point/,
+    );
+  }, 120_000);
+
+  it('refuses what it cannot do, and a viewer may not change records', async () => {
+    await p.api('/items', { body: { items: [{ id: 'new-part', period: 'week' }] } });
+    await p.api('/demand', { body: { points: [{ item: 'new-part', ts: START, quantity: 3 }] } });
+    const short = await p.api('/forecasts', { body: { item: 'new-part', horizon: 4 } });
+    expect(short.status).toBe(400);
+    expect(short.body.error.message).toMatch(
+      /new-part has 1 periods of demand; a 4-period forecast needs at least 10/,
+    );
+    const unknown = await p.api('/demand', { body: { points: [{ item: 'nope', ts: START, quantity: 1 }] } });
+    expect(unknown.status).toBe(404);
+    const viewer = (await p.api('/tokens', { body: { name: 'screen', role: 'viewer' } })).body.token;
+    const refused = await p.api('/items', { body: { items: [{ id: 'x' }] }, token: viewer });
+    expect(refused.status).toBe(403);
+  });
+});
