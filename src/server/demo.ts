@@ -14,6 +14,7 @@ import { BucketAligner } from '../analytics/ml/align.js';
 import { fitAnomalyModel } from '../app/ml/anomaly-models.js';
 import { startSimulatorPublisher } from '../adapters/simulator/mqtt-publisher.js';
 import { planDemoProduction } from './demo-production.js';
+import { setupDemoSupply } from './demo-supply.js';
 import { PlantSimulator, backfill } from '../adapters/simulator/simulator.js';
 import { type Clock, type Principal, QUALITY_CODE, tagPath } from '../domain/index.js';
 
@@ -96,6 +97,7 @@ export async function setupDemoPlant(app: App, principal: Principal): Promise<vo
   await attachDemoCharts(app, principal);
   await deployDemoModel(app, principal);
   await planDemoProduction(app, principal);
+  await setupDemoSupply(app, principal);
 }
 
 /**

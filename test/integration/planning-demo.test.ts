@@ -49,6 +49,12 @@ describe('scheduling the demo plant', () => {
       app.call(op, input, who) as Promise<any>;
     await setupDemoPlant(app, SYSTEM_PRINCIPAL);
 
+    // The demo's supply side: four items, each forecast at start (the spare bearing by an intermittent method).
+    const { items } = await call('items.list', {});
+    expect(items.map((i: { id: string }) => i.id)).toEqual(['bearing-6312', 'bracket-A', 'bracket-B', 'bracket-C']);
+    const bearing = (await call('forecasts.list', { item: 'bearing-6312' })).forecasts[0];
+    expect(['Croston', 'SBA', 'TSB']).toContain(bearing.model);
+
     const { schedule: active } = await call('schedule.get', {});
     expect(active.status).toBe('active');
     expect(new Set(active.operations.map((o: { order: string }) => o.order)).size).toBe(12);

@@ -34,11 +34,16 @@ export interface SelectionOptions {
   readonly levels?: readonly number[];
   /** Also score the equal-weight mean of the candidates (default true). */
   readonly combination?: boolean;
+  /**
+   * What picks the winner (default mase). For intermittent demand use rmsse: absolute errors reward forecasting
+   * zero, which stocks nothing (the reason M5 scored with RMSSE; Makridakis, Spiliotis & Assimakopoulos 2022).
+   */
+  readonly metric?: 'mase' | 'rmsse';
 }
 
 export interface Selection {
   readonly scores: readonly MethodScore[];
-  /** The method with the lowest mean MASE, or sMAPE on an exactly periodic history (ties: the earlier one). */
+  /** The method with the lowest mean of the metric (MASE by default), sMAPE on an exactly periodic history. */
   readonly best: string;
   /** Its forecast from the end of the whole series. */
   readonly forecast: Forecast;
@@ -148,8 +153,11 @@ export function selectForecaster(
   // Only methods scored on every origin compete (a method that skipped the early, short origins is not comparable).
   const complete = scores.filter((s) => s.origins === ends.length);
   if (complete.length === 0) throw new UserError('invalid_input', 'no method could be tested on this series');
-  // MASE, unless the history is exactly periodic (its scale is 0): then sMAPE.
-  const key: 'mase' | 'smape' = complete.every((s) => Number.isFinite(s.mase)) ? 'mase' : 'smape';
+  // The metric asked for, unless the history is exactly periodic (its scale is 0): then sMAPE.
+  const metric = options.metric ?? 'mase';
+  const key: 'mase' | 'rmsse' | 'smape' = complete.every((s) => Number.isFinite(s[metric]))
+    ? metric
+    : 'smape';
   const best = complete.reduce((a, b) => (b[key] < a[key] ? b : a)).method;
   const models =
     best === COMBINATION
@@ -161,11 +169,18 @@ export function selectForecaster(
 }
 
 /**
- * The usual candidates for a demand series: ETS (by AICc), Theta, Naive2 and drift; for intermittent demand (a
- * third or more periods without any) Croston, SBA, TSB and Naive2.
+ * The usual candidates for a demand series and the metric to choose among them: ETS (by AICc), Theta, Naive2 and
+ * drift by MASE; for intermittent demand (a third or more periods without any) Croston, SBA and TSB by RMSSE.
  */
-export function defaultCandidates(values: ArrayLike<number>): Forecaster[] {
+export function defaultCandidates(values: ArrayLike<number>): {
+  candidates: Forecaster[];
+  metric: 'mase' | 'rmsse';
+  intermittent: boolean;
+} {
   let zeros = 0;
   for (let i = 0; i < values.length; i++) if (values[i] === 0) zeros++;
-  return zeros >= values.length / 3 ? [croston(), sba(), tsb(), naive2] : [ets(), theta, naive2, drift];
+  const intermittent = zeros >= values.length / 3;
+  return intermittent
+    ? { candidates: [croston(), sba(), tsb()], metric: 'rmsse', intermittent }
+    : { candidates: [ets(), theta, naive2, drift], metric: 'mase', intermittent };
 }

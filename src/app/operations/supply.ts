@@ -169,7 +169,7 @@ export const runForecast = defineOperation({
   description:
     'Forecast an item’s demand `horizon` periods ahead. Automatic: ETS (by AICc), Theta, Naive2 and drift — ' +
     'Croston, SBA and TSB for intermittent demand — and their equal-weight combination are tested on a rolling ' +
-    'origin; the lowest MASE forecasts. Stored with its intervals and every candidate’s scores.',
+    'origin; the lowest MASE (RMSSE for intermittent demand) forecasts. Stored with its intervals and every candidate’s scores.',
   input: z.object({
     item: ItemId,
     horizon: PositiveInt(1000),
@@ -190,7 +190,9 @@ export const runForecast = defineOperation({
       );
     }
     const series = makeSeries(history.values, item.seasonalPeriod);
-    const selection = selectForecaster(series, defaultCandidates(series.values), {
+    const candidates = defaultCandidates(series.values);
+    const selection = selectForecaster(series, candidates.candidates, {
+      metric: candidates.metric,
       horizon: input.horizon,
       levels: input.levels,
       origins: input.origins,

@@ -38,8 +38,10 @@ describe('gemba forecast', () => {
   });
 
   it('offers intermittent-demand methods only for intermittent demand', () => {
-    expect(defaultCandidates([0, 0, 3, 0, 0, 5, 0, 1, 0]).map((f) => f.name)).toContain('SBA');
-    expect(defaultCandidates([1, 2, 3, 4]).map((f) => f.name)).not.toContain('SBA');
+    const sparse = defaultCandidates([0, 0, 3, 0, 0, 5, 0, 1, 0]);
+    expect(sparse.candidates.map((f) => f.name)).toEqual(['Croston', 'SBA', 'TSB']);
+    expect(sparse.metric).toBe('rmsse');
+    expect(defaultCandidates([1, 2, 3, 4]).candidates.map((f) => f.name)).not.toContain('SBA');
   });
 
   it('says what is wrong', async () => {

@@ -2,9 +2,9 @@
  * `gemba forecast --input demand.csv [--column demand] --horizon H [--period m] [--method auto|ets|theta|naive2|
  *   snaive|drift|croston|sba|tsb] [--levels 80,95] [--origins 3] [--plot fan.svg|png] [--json]`
  * Forecasts one demand series from a file here. With `auto` (the default) the candidates — ETS chosen by AICc, Theta,
- * Naive2, drift, and for intermittent demand (a third or more zero periods) Croston, SBA and TSB — and their
- * equal-weight combination are tested on a rolling origin, and the one with the lowest MASE forecasts; the table of
- * their scores is printed. Prints the forecast with its intervals and draws the fan chart.
+ * Naive2 and drift, chosen by MASE; for intermittent demand (a third or more zero periods) Croston, SBA and TSB,
+ * chosen by RMSSE — and their equal-weight combination are tested on a rolling origin, and the best forecasts; the
+ * table of their scores is printed. Prints the forecast with its intervals and draws the fan chart.
  */
 import { basename } from 'node:path';
 import { ets } from '../../analytics/supply/ets.js';
@@ -50,7 +50,9 @@ export async function forecastCommand(args: ParsedArgs): Promise<string> {
   let chosen: string;
   let scores: readonly MethodScore[] = [];
   if (method === 'auto') {
-    const selection = selectForecaster(series, defaultCandidates(series.values), {
+    const candidates = defaultCandidates(series.values);
+    const selection = selectForecaster(series, candidates.candidates, {
+      metric: candidates.metric,
       horizon,
       levels,
       origins: numberFlag(args, 'origins') ?? 3,
@@ -104,11 +106,11 @@ export async function forecastCommand(args: ParsedArgs): Promise<string> {
   if (scores.length > 0) {
     out.push(
       '',
-      `rolling-origin test (${scores[0]?.origins ?? 0} origins × ${horizon} periods): method, sMAPE, MASE, coverage`,
+      `rolling-origin test (${scores[0]?.origins ?? 0} origins × ${horizon} periods): method, sMAPE, MASE, RMSSE, coverage`,
     );
     for (const s of [...scores].sort((a, b) => a.mase - b.mase)) {
       out.push(
-        `  ${s.method.padEnd(12)} ${fmt(s.smape).padStart(8)} ${fmt(s.mase).padStart(7)}  ${levels.map((l) => `${l}%: ${fmt((s.coverage[l] ?? Number.NaN) * 100)}`).join('  ')}`,
+        `  ${s.method.padEnd(12)} ${fmt(s.smape).padStart(8)} ${fmt(s.mase).padStart(7)} ${fmt(s.rmsse).padStart(7)}  ${levels.map((l) => `${l}%: ${fmt((s.coverage[l] ?? Number.NaN) * 100)}`).join('  ')}`,
       );
     }
   }
