@@ -12,6 +12,7 @@ import { modelsFitCommand, modelsTestCommand } from './commands/models.js';
 import { scheduleSolveCommand } from './commands/schedule.js';
 import { inventoryPolicyCommand } from './commands/inventory.js';
 import { forecastCommand } from './commands/forecast.js';
+import { demandImportCommand } from './commands/demand.js';
 import { spcCapabilityCommand, spcChartCommand, spcParetoCommand } from './commands/spc.js';
 import { startCommand } from './commands/start.js';
 import { exitCode } from './exit-codes.js';
@@ -32,6 +33,7 @@ const USAGE = `gemba — the shop floor's data platform
         [--gantt out.svg|png] [--json]   job-shop makespan, lower bound and gap, solved here (one core)
   gemba schedule solve [--from now] [--time-limit 5] [--json '{"objective": {"tardiness": 1}}']
                                      the plant's open orders into the active schedule (server operation)
+  gemba demand import --file demand.csv [--item ID] [--ts-column week] [--quantity-column demand] [--item-column item]
   gemba forecast --input demand.csv [--column demand] --horizon H [--period m] [--method auto|ets|theta|naive2|snaive|
         drift|croston|sba|tsb] [--levels 80,95] [--plot fan.svg|png] [--json]   rolling-origin choice, intervals
   gemba inventory policy (--mean D --sd S | --demand-file history.csv [--column demand]) --lead-time L [--lead-time-sd SL]
@@ -86,6 +88,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const spcCommands = { chart: spcChartCommand, capability: spcCapabilityCommand, pareto: spcParetoCommand };
   if (command === 'spc' && (sub === 'chart' || sub === 'capability' || sub === 'pareto')) {
     process.stdout.write(`${await spcCommands[sub]({ ...args, positionals: args.positionals.slice(2) })}\n`);
+    return 0;
+  }
+  if (command === 'demand' && sub === 'import') {
+    await using client = await openClient(args, process.env);
+    process.stdout.write(`${await demandImportCommand(args, client)}\n`);
     return 0;
   }
   if (command === 'forecast') {
