@@ -99,7 +99,8 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${await forecastCommand(args)}\n`);
     return 0;
   }
-  if (command === 'inventory' && sub === 'policy') {
+  // With --item: the inventory.policy operation on a stored item's forecast; without: the formulas on given figures.
+  if (command === 'inventory' && sub === 'policy' && stringFlag(args, 'item') === undefined) {
     process.stdout.write(`${inventoryPolicyCommand(args)}\n`);
     return 0;
   }
