@@ -204,7 +204,7 @@ export function fitFailureModel(
     training_rows: labelled.length,
     validation_rows: validIdx.length,
     rounds: Math.max(1, checked.bestIteration),
-    ...validationMetrics(options.target, yv, predicted, threshold),
+    ...validationMetrics(options.target, yv, predicted, threshold, options.horizonMs / 60_000),
   };
   const all = selectRows(features, labelled);
   const y = Float64Array.from(labelled, (i) => labels[i] ?? 0);
@@ -252,6 +252,8 @@ export function validationMetrics(
   yTrue: Float64Array,
   predicted: Float64Array,
   threshold: number,
+  /** rul: the cap of the target, minutes (rows below it are "near failure"). */
+  capMinutes = Number.POSITIVE_INFINITY,
 ): Record<string, number> {
   if (target === 'failure') {
     const report = classificationReport(
@@ -270,7 +272,7 @@ export function validationMetrics(
     };
     return Object.fromEntries(Object.entries(out).filter(([, v]) => Number.isFinite(v)));
   }
-  const cap = Math.max(...yTrue);
+  const cap = capMinutes;
   const nearIdx: number[] = [];
   yTrue.forEach((v, i) => {
     if (v < cap) nearIdx.push(i);

@@ -183,7 +183,13 @@ function labelledMetrics(
   const predicted = Float64Array.from(keep, (k) => run.results[scored[k] ?? 0]?.score ?? 0);
   return {
     rows: keep.length,
-    metrics: validationMetrics(failure.target, yTrue, predicted, failure.threshold),
+    metrics: validationMetrics(
+      failure.target,
+      yTrue,
+      predicted,
+      failure.threshold,
+      failure.horizonMs / 60_000,
+    ),
   };
 }
 
