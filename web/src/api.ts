@@ -22,6 +22,15 @@ import {
   type Schedule,
   type Verdict,
 } from './planning-model.js';
+import {
+  FanChartResponse,
+  ForecastResponse,
+  ForecastsResponse,
+  InventoryPolicy,
+  ItemsResponse,
+  type ForecastRecord,
+  type Item,
+} from './supply-model.js';
 
 /** An API call that did not succeed; `status` is 0 when the server could not be reached. */
 export class ApiError extends Error {
@@ -140,6 +149,42 @@ export class ApiClient {
     decision: { readonly id: string; readonly note?: string },
   ): Promise<Schedule> {
     return (await this.#send(`/api/v1/schedule/${verdict}`, decision, ScheduleResponse)).schedule;
+  }
+
+  /** Every item (finished goods, spare parts) with its period and stocking parameters. */
+  async items(signal?: AbortSignal): Promise<Item[]> {
+    return (await this.#get('/api/v1/items', {}, ItemsResponse, signal)).items;
+  }
+
+  /** An item's forecasts, newest first. */
+  async forecasts(
+    query: { readonly item: string; readonly limit: number },
+    signal?: AbortSignal,
+  ): Promise<ForecastRecord[]> {
+    const { item, limit } = query;
+    return (await this.#get('/api/v1/forecasts', { item, limit }, ForecastsResponse, signal)).forecasts;
+  }
+
+  /** The fan chart of an item's latest forecast after its demand history, drawn by the server: SVG markup. */
+  async forecastChart(
+    query: { readonly item: string; readonly width: number },
+    signal?: AbortSignal,
+  ): Promise<FanChartResponse> {
+    const { item, width } = query;
+    return this.#get('/api/v1/forecasts/chart', { item, width }, FanChartResponse, signal);
+  }
+
+  /** The stocking policy of an item for a service target (and a review period), from its latest forecast. */
+  async inventoryPolicy(
+    query: Readonly<Record<string, string | number>>,
+    signal?: AbortSignal,
+  ): Promise<InventoryPolicy> {
+    return this.#get('/api/v1/inventory/policy', query, InventoryPolicy, signal);
+  }
+
+  /** Forecasts an item anew (the planner role): the method chosen on a rolling origin, stored. */
+  async runForecast(request: { readonly item: string; readonly horizon: number }): Promise<ForecastRecord> {
+    return (await this.#send('/api/v1/forecasts', request, ForecastResponse)).forecast;
   }
 
   #get<S extends z.ZodMiniType>(

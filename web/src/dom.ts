@@ -76,3 +76,26 @@ export function windowPicker<T extends string>(
   });
   return { element, select };
 }
+
+/**
+ * A term and its value for a description list (<dl>); `testid` names the value as data-fact for tests.
+ * @example replaceChildren(dl, ...fact('Makespan', '412 min', 'makespan'))
+ */
+export function fact(name: string, value: Node | string, testid?: string): HTMLElement[] {
+  return [h('dt', {}, name), h('dd', testid ? { 'data-fact': testid } : {}, value)];
+}
+
+/** A table column's header: its label, or its label and the header cell's attributes. */
+export type Column = string | readonly [label: string, attrs: Readonly<Record<string, AttrValue>>];
+
+/**
+ * A table head of one row of header cells.
+ * @example h('table', {}, tableHead('Order', ['Quantity', { class: 'num' }]), body)
+ */
+export function tableHead(...columns: readonly Column[]): HTMLTableSectionElement {
+  return h(
+    'thead',
+    {},
+    h('tr', {}, ...columns.map((c) => (typeof c === 'string' ? h('th', {}, c) : h('th', c[1], c[0])))),
+  );
+}

@@ -1,6 +1,7 @@
 /**
- * Dashboard entry: wires the token, API client, live stream, and the four views together: the plant (tree, trend
- * chart, live values, events), the control charts (live SPC), the model registry and the production plan.
+ * Dashboard entry: wires the token, API client, live stream, and the five views together: the plant (tree, trend
+ * chart, live values, events), the control charts (live SPC), the model registry, the production plan and supply
+ * (demand forecasts and stocking policies).
  */
 import './style.css';
 import { ApiClient, ApiError, errorMessage, isAbort } from './api.js';
@@ -24,10 +25,11 @@ import { activeAlarmTotal, chartTypeLabel, isSpcWindow, type ChartEntry } from '
 import { EventsPanel } from './events-panel.js';
 import { ModelsPage } from './models-page.js';
 import { PlanningPage } from './planning-page.js';
+import { SupplyPage } from './supply-page.js';
 
 const BANNER_MS = 20_000;
 
-const VIEWS = ['plant', 'spc', 'models', 'planning'] as const;
+const VIEWS = ['plant', 'spc', 'models', 'planning', 'supply'] as const;
 type View = (typeof VIEWS)[number];
 function isView(value: string | undefined): value is View {
   return VIEWS.some((v) => v === value);
@@ -47,6 +49,7 @@ class Dashboard {
   readonly #events: EventsPanel;
   readonly #models: ModelsPage;
   readonly #planning: PlanningPage;
+  readonly #supply: SupplyPage;
   readonly #plantView: HTMLElement;
   readonly #tabs: HTMLElement;
   readonly #alarmCount: HTMLElement;
@@ -91,6 +94,7 @@ class Dashboard {
         this.#events.refresh();
         this.#models.refresh();
         this.#planning.refresh();
+        this.#supply.refresh();
       },
     });
     this.#tree = new PlantTree({
@@ -138,6 +142,11 @@ class Dashboard {
       onProposals: (count) => this.#onProposals(count),
       onError: (message) => this.#showBanner(message),
     });
+    this.#supply = new SupplyPage({
+      api: this.#api,
+      onSelect: () => this.#saveView(),
+      onError: (message) => this.#showBanner(message),
+    });
     this.#proposalCount = h('span', {
       class: 'tab-count waiting',
       'data-testid': 'planning-proposal-count',
@@ -168,6 +177,11 @@ class Dashboard {
         { type: 'button', role: 'tab', 'data-view': 'planning', 'data-testid': 'tab-planning' },
         'Planning',
         this.#proposalCount,
+      ),
+      h(
+        'button',
+        { type: 'button', role: 'tab', 'data-view': 'supply', 'data-testid': 'tab-supply' },
+        'Supply',
       ),
     );
     this.#tabs.addEventListener('click', (event) => {
@@ -212,6 +226,7 @@ class Dashboard {
       this.#spc.element,
       this.#models.element,
       this.#planning.element,
+      this.#supply.element,
     );
     this.#renderView();
     this.#renderStatus();
@@ -247,6 +262,7 @@ class Dashboard {
     if (isWindowId(view.window)) this.#chart.setWindow(view.window);
     if (isSpcWindow(view.spcWindow)) this.#spc.setWindow(view.spcWindow);
     if (view.chart) this.#spc.select(view.chart);
+    if (view.item) this.#supply.select(view.item);
     const tag = view.tag ? this.#tagsByPath.get(view.tag) : undefined;
     const asset = view.asset && this.#knownAsset(view.asset) ? view.asset : defaultAsset(assets, tags);
     if (asset) this.selectAsset(asset);
@@ -264,6 +280,7 @@ class Dashboard {
     this.#spc.setVisible(view === 'spc');
     this.#models.setVisible(view === 'models');
     this.#planning.setVisible(view === 'planning');
+    this.#supply.setVisible(view === 'supply');
     this.#updateSubscription();
     if (changed && view === 'plant') {
       // Samples (and events) of the plant were not streamed while the charts showed.
@@ -280,6 +297,7 @@ class Dashboard {
     this.#spc.element.hidden = this.#view !== 'spc';
     this.#models.element.hidden = this.#view !== 'models';
     this.#planning.element.hidden = this.#view !== 'planning';
+    this.#supply.element.hidden = this.#view !== 'supply';
     this.#breadcrumb.hidden = !plant;
     for (const tab of this.#tabs.querySelectorAll<HTMLElement>('[data-view]')) {
       tab.setAttribute('aria-selected', String(tab.dataset['view'] === this.#view));
@@ -450,11 +468,13 @@ class Dashboard {
   #saveView(): void {
     const tag = this.#chart.tag?.path;
     const chart = this.#spc.selected;
+    const item = this.#supply.selected;
     writeViewState({
       ...(this.#view !== 'plant' ? { view: this.#view } : {}),
       ...(this.#selectedAsset ? { asset: this.#selectedAsset } : {}),
       ...(tag ? { tag, window: this.#chart.window } : {}),
       ...(chart ? { chart, spcWindow: this.#spc.window } : {}),
+      ...(item ? { item } : {}),
     });
   }
 

@@ -5,7 +5,7 @@
  * the count of waiting proposals is kept for the tab even while the page is hidden.
  */
 import { ApiError, errorMessage, isAbort, type ApiClient } from './api.js';
-import { h, replaceChildren } from './dom.js';
+import { fact, h, replaceChildren, tableHead } from './dom.js';
 import { formatCompact, formatDateTime } from './format.js';
 import {
   PLANNING_POLL_MS,
@@ -21,10 +21,11 @@ import {
   type Verdict,
 } from './planning-model.js';
 import { formatWhen, type PlantEvent } from './spc-model.js';
+import { showServerSvg, showServerSvgError } from './svg.js';
 
 /** A proposal note comes with the machine-state event that prompted it: one reload answers the burst. */
 const EVENT_DEBOUNCE_MS = 400;
-const SVG_NS = 'http://www.w3.org/2000/svg';
+const GANTT = 'Gantt chart';
 
 export interface PlanningPageOptions {
   readonly api: ApiClient;
@@ -178,10 +179,10 @@ export class PlanningPage {
         { id, width: ganttWidth(this.#activeGantt.clientWidth) },
         signal,
       );
-      if (!signal.aborted) showGantt(this.#activeGantt, gantt.svg);
+      if (!signal.aborted) showServerSvg(this.#activeGantt, gantt.svg, GANTT);
     } catch (error) {
       if (isAbort(error) || signal.aborted) return;
-      showGanttError(this.#activeGantt, error);
+      showServerSvgError(this.#activeGantt, GANTT, error);
     }
   }
 
@@ -399,10 +400,10 @@ export class PlanningPage {
     replaceChildren(host, h('p', { class: 'empty' }, 'Loading the Gantt chart…'));
     try {
       const gantt = await this.#options.api.scheduleGantt({ id, width: ganttWidth(host.clientWidth) });
-      showGantt(host, gantt.svg);
+      showServerSvg(host, gantt.svg, GANTT);
     } catch (error) {
       if (isAbort(error)) return;
-      showGanttError(host, error);
+      showServerSvgError(host, GANTT, error);
     }
   }
 }
@@ -413,28 +414,12 @@ function noSchedule(error: unknown): undefined {
   throw error;
 }
 
-function fact(name: string, value: Node | string, testid?: string): HTMLElement[] {
-  return [h('dt', {}, name), h('dd', testid ? { 'data-fact': testid } : {}, value)];
-}
-
 function changesTable(rows: ReturnType<typeof changeRows>): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'muted' }, 'No operation changes.');
   return h(
     'table',
     { class: 'live-table proposal-changes', 'data-testid': 'proposal-changes' },
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        h('th', {}, 'Order'),
-        h('th', {}, 'Operation'),
-        h('th', {}, 'Change'),
-        h('th', {}, 'From (UTC)'),
-        h('th', {}, 'To (UTC)'),
-      ),
-    ),
+    tableHead('Order', 'Operation', 'Change', 'From (UTC)', 'To (UTC)'),
     h(
       'tbody',
       {},
@@ -451,64 +436,4 @@ function changesTable(rows: ReturnType<typeof changeRows>): HTMLElement {
       ),
     ),
   );
-}
-
-function showGantt(host: HTMLElement, markup: string): void {
-  const svg = parseSvg(markup);
-  if (!svg) {
-    replaceChildren(
-      host,
-      h('p', { class: 'error-text' }, 'The server sent a Gantt chart that is not an SVG image.'),
-    );
-    return;
-  }
-  replaceChildren(host, svg);
-}
-
-function showGanttError(host: HTMLElement, error: unknown): void {
-  replaceChildren(
-    host,
-    h('p', { class: 'error-text' }, `Could not load the Gantt chart: ${errorMessage(error)}`),
-  );
-}
-
-let svgCount = 0;
-
-/**
- * The server's Gantt markup as an SVG element for this page, or undefined when it is not one: parsed as
- * image/svg+xml (never as HTML), the root must be an <svg> in the SVG namespace, and anything active (scripts,
- * foreign objects, event handlers, external links) is dropped. Its ids are made unique on the page, so two charts'
- * hatch patterns do not resolve to each other (or to one in a hidden chart, which Chromium does not paint).
- */
-function parseSvg(markup: string): SVGSVGElement | undefined {
-  const doc = new DOMParser().parseFromString(markup, 'image/svg+xml');
-  const root = doc.documentElement;
-  if (root.namespaceURI !== SVG_NS || root.localName !== 'svg' || doc.querySelector('parsererror')) {
-    return undefined;
-  }
-  for (const el of root.querySelectorAll('script, foreignObject')) el.remove();
-  const prefix = `g${++svgCount}-`;
-  const ids = new Set<string>();
-  for (const el of root.querySelectorAll('[id]')) {
-    ids.add(el.id);
-    el.id = prefix + el.id;
-  }
-  for (const el of [root, ...root.querySelectorAll('*')]) {
-    for (const attr of [...el.attributes]) {
-      const name = attr.name.toLowerCase();
-      if (name.startsWith('on')) el.removeAttribute(attr.name);
-      else if ((name === 'href' || name === 'xlink:href') && !attr.value.startsWith('#'))
-        el.removeAttribute(attr.name);
-      else if (attr.value.includes('url(#') || attr.value.startsWith('#')) {
-        el.setAttribute(
-          attr.name,
-          attr.value.replaceAll(/(url\(#|^#)([^)\s]+)/g, (match, lead: string, id: string) =>
-            ids.has(id) ? `${lead}${prefix}${id}` : match,
-          ),
-        );
-      }
-    }
-  }
-  const svg = document.importNode(root, true);
-  return svg instanceof SVGSVGElement ? svg : undefined;
 }

@@ -90,7 +90,7 @@ export function askForToken(host: HTMLElement, message?: string): Promise<string
 
 /** What the address bar remembers about the view, so a link or a reload shows the same thing. */
 export interface ViewState {
-  /** Which page: the plant (default, absent from the address), 'spc' (the control charts) or 'models'. */
+  /** Which page: the plant (default, absent from the address), 'spc' (the control charts), 'models', 'planning' or 'supply'. */
   readonly view?: string;
   readonly asset?: string;
   readonly tag?: string;
@@ -98,9 +98,11 @@ export interface ViewState {
   /** The control chart shown in the SPC view, and its time window. */
   readonly chart?: string;
   readonly spcWindow?: string;
+  /** The item shown in the Supply view. */
+  readonly item?: string;
 }
 
-const VIEW_KEYS = ['view', 'asset', 'tag', 'window', 'chart', 'spcWindow'] as const;
+const VIEW_KEYS = ['view', 'asset', 'tag', 'window', 'chart', 'spcWindow', 'item'] as const;
 
 export function readViewState(): ViewState {
   const params = fragmentParams();
