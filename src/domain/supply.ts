@@ -64,6 +64,8 @@ export const ForecastRecord = z.object({
   createdBy: z.string(),
   /** The model that forecasts (e.g. "ETS(A,Ad,N)", "Combination of …"). */
   model: z.string(),
+  /** The candidate that won the rolling-origin test (e.g. "ETS", "Combination"), when one was run. */
+  method: z.string().optional(),
   /** Start of the first forecast period, and the period unit. */
   firstTs: EpochMs,
   period: z.enum(PERIOD_UNITS),

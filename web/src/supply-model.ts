@@ -47,6 +47,8 @@ export const ForecastRecord = z.object({
   createdAt: z.number(),
   createdBy: z.string(),
   model: z.string(),
+  /** The candidate that won (servers since this field; older forecasts: matched from the model name). */
+  method: z.nullish(z.string()),
   firstTs: z.number(),
   period: z.string(),
   history: z.object({ periods: z.number(), from: z.number(), to: z.number() }),
@@ -232,8 +234,10 @@ const COVERAGE_SLACK = 0.15;
  * column marked, a coverage well under its interval's level flagged.
  * @example scoreRows(forecast)[0] // { method: 'ETS', chosen: true, smape: '6.21 %', mase: '0.712', coverage: [{ level: '80', text: '83 %', off: false }, …], … }
  */
-export function scoreRows(forecast: Pick<ForecastRecord, 'model' | 'scores' | 'lower'>): ScoreRow[] {
-  const chosen = chosenMethod(forecast.model, forecast.scores);
+export function scoreRows(
+  forecast: Pick<ForecastRecord, 'model' | 'method' | 'scores' | 'lower'>,
+): ScoreRow[] {
+  const chosen = forecast.method ?? chosenMethod(forecast.model, forecast.scores);
   const levels = intervalLevels(forecast);
   const lowest = (pick: (s: ForecastScore) => number | null | undefined) => {
     const values = forecast.scores.map(pick).filter((v): v is number => v != null && Number.isFinite(v));

@@ -209,6 +209,7 @@ export const runForecast = defineOperation({
         selection.models.length === 1
           ? (selection.models[0]?.name ?? selection.best)
           : `${selection.best} of ${selection.models.map((m) => m.name).join(', ')}`,
+      method: selection.best,
       firstTs: addPeriods(history.to, item.period, 1),
       period: item.period,
       history: { periods: history.values.length, from: history.from, to: history.to },
@@ -354,14 +355,16 @@ export const inventoryPolicy = defineOperation({
           );
     const stock = await services.store.latestStock(item.id);
     const position = stock ? stock.onHand + stock.onOrder : undefined;
+    // Whole units from 10 up; below, one decimal, so "position 2 is above the reorder point 1.6" reads right.
+    const qty = (x: number) => (Math.abs(x) >= 10 ? String(Math.ceil(x)) : x.toFixed(1));
     const recommendation =
       position === undefined
         ? 'No stock recorded: record it with stock.put to see what to order.'
         : policy.kind === 'sS'
           ? position <= policy.s
-            ? `Order ${Math.ceil(policy.S - position)} ${item.unit} now: the stock position ${position} is at or below the reorder point ${Math.ceil(policy.s)}.`
-            : `No order yet: the stock position ${position} is above the reorder point ${Math.ceil(policy.s)}.`
-          : `At the next review, order ${Math.max(0, Math.ceil(policy.S - position))} ${item.unit} (up to ${Math.ceil(policy.S)}).`;
+            ? `Order ${Math.ceil(policy.S - position)} ${item.unit} now: the stock position ${position} is at or below the reorder point ${qty(policy.s)}.`
+            : `No order yet: the stock position ${position} is above the reorder point ${qty(policy.s)}.`
+          : `At the next review, order ${Math.max(0, Math.ceil(policy.S - position))} ${item.unit} (up to ${qty(policy.S)}).`;
     return {
       item: item.id,
       forecast: forecast.id,
