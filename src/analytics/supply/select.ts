@@ -7,6 +7,7 @@
  */
 import { UserError } from '../../domain/errors.js';
 import { DEFAULT_LEVELS, type FittedModel, type Forecast, type Forecaster } from './forecaster.js';
+import { arima } from './arima.js';
 import { ets } from './ets.js';
 import { croston, sba, tsb } from './intermittent.js';
 import { type Series, coverage, mase, rmsse, smape } from './series.js';
@@ -169,8 +170,10 @@ export function selectForecaster(
 }
 
 /**
- * The usual candidates for a demand series and the metric to choose among them: ETS (by AICc), Theta, Naive2 and
- * drift by MASE; for intermittent demand (a third or more periods without any) Croston, SBA and TSB by RMSSE.
+ * The usual candidates for a demand series and the metric to choose among them: ETS and ARIMA (each by AICc),
+ * Theta, Naive2 and drift by MASE; for intermittent demand (a third or more periods without any) Croston, SBA and
+ * TSB by RMSSE. ARIMA only up to ARIMA_MAX_LENGTH observations: its automatic search on long seasonal series (700
+ * hourly points, m = 24) took over a minute here, and selection fits it once per origin.
  */
 export function defaultCandidates(values: ArrayLike<number>): {
   candidates: Forecaster[];
@@ -182,5 +185,12 @@ export function defaultCandidates(values: ArrayLike<number>): {
   const intermittent = zeros >= values.length / 3;
   return intermittent
     ? { candidates: [croston(), sba(), tsb()], metric: 'rmsse', intermittent }
-    : { candidates: [ets(), theta, naive2, drift], metric: 'mase', intermittent };
+    : {
+        candidates: [ets(), ...(values.length <= ARIMA_MAX_LENGTH ? [arima()] : []), theta, naive2, drift],
+        metric: 'mase',
+        intermittent,
+      };
 }
+
+/** Longest series on which automatic ARIMA is among the default candidates. */
+export const ARIMA_MAX_LENGTH = 300;
