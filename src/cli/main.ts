@@ -34,7 +34,7 @@ const USAGE = `gemba — the shop floor's data platform
   gemba schedule solve [--from now] [--time-limit 5] [--json '{"objective": {"tardiness": 1}}']
                                      the plant's open orders into the active schedule (server operation)
   gemba demand import --file demand.csv [--item ID] [--ts-column week] [--quantity-column demand] [--item-column item]
-  gemba forecast --input demand.csv [--column demand] --horizon H [--period m] [--method auto|ets|theta|naive2|snaive|
+  gemba forecast --input demand.csv [--column demand] --horizon H [--period m] [--method auto|ets|arima|theta|naive2|snaive|
         drift|croston|sba|tsb] [--levels 80,95] [--plot fan.svg|png] [--json]   rolling-origin choice, intervals
   gemba inventory policy (--mean D --sd S | --demand-file history.csv [--column demand]) --lead-time L [--lead-time-sd SL]
         (--csl 0.95 | --fill-rate 0.98) [--review R | --order-quantity Q | --order-cost K --holding-cost H]

@@ -45,6 +45,7 @@ describe('supply: demand, forecast, stocking policy', () => {
     expect(forecast.firstTs).toBe(START + 104 * WEEK);
     expect(forecast.mean).toHaveLength(8);
     expect(forecast.scores.map((s: { method: string }) => s.method).sort()).toEqual([
+      'ARIMA',
       'Combination',
       'Drift',
       'ETS',

@@ -78,7 +78,7 @@ export const putItems = defineOperation({
 
 export const listItems = defineOperation({
   name: 'items.list',
-  description: 'Every item.',
+  description: 'Every item, with its period, seasonal period, lead time and costs.',
   input: z.object({}),
   output: z.object({ items: z.array(Item) }),
   permission: 'viewer',
@@ -167,7 +167,7 @@ function demandSeries(
 export const runForecast = defineOperation({
   name: 'forecasts.run',
   description:
-    'Forecast an item’s demand `horizon` periods ahead. Automatic: ETS (by AICc), Theta, Naive2 and drift — ' +
+    'Forecast an item’s demand `horizon` periods ahead. Automatic: ETS and ARIMA (by AICc), Theta, Naive2 and drift — ' +
     'Croston, SBA and TSB for intermittent demand — and their equal-weight combination are tested on a rolling ' +
     'origin; the lowest MASE (RMSSE for intermittent demand) forecasts. Stored with its intervals and every candidate’s scores.',
   input: z.object({

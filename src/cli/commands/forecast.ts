@@ -1,12 +1,13 @@
 /**
- * `gemba forecast --input demand.csv [--column demand] --horizon H [--period m] [--method auto|ets|theta|naive2|
+ * `gemba forecast --input demand.csv [--column demand] --horizon H [--period m] [--method auto|ets|arima|theta|naive2|
  *   snaive|drift|croston|sba|tsb] [--levels 80,95] [--origins 3] [--plot fan.svg|png] [--json]`
- * Forecasts one demand series from a file here. With `auto` (the default) the candidates — ETS chosen by AICc, Theta,
- * Naive2 and drift, chosen by MASE; for intermittent demand (a third or more zero periods) Croston, SBA and TSB,
- * chosen by RMSSE — and their equal-weight combination are tested on a rolling origin, and the best forecasts; the
- * table of their scores is printed. Prints the forecast with its intervals and draws the fan chart.
+ * Forecasts one demand series from a file here. With `auto` (the default) the candidates — ETS and ARIMA chosen by
+ * AICc (ARIMA up to 300 observations), Theta, Naive2 and drift, chosen by MASE; for intermittent demand (a third or
+ * more zero periods) Croston, SBA and TSB, chosen by RMSSE — and their equal-weight combination are tested on a
+ * rolling origin, and the best forecasts; the table of their scores is printed. Prints the forecast with its intervals and draws the fan chart.
  */
 import { basename } from 'node:path';
+import { arima } from '../../analytics/supply/arima.js';
 import { ets } from '../../analytics/supply/ets.js';
 import type { Forecast, Forecaster } from '../../analytics/supply/forecaster.js';
 import { croston, sba, tsb } from '../../analytics/supply/intermittent.js';
@@ -20,6 +21,7 @@ import { column, numberFlag, plotTarget, readInput, readTable, writePlot } from 
 
 const METHODS: Record<string, () => Forecaster> = {
   ets: () => ets(),
+  arima: () => arima(),
   theta: () => theta,
   naive2: () => naive2,
   snaive: () => seasonalNaive,
