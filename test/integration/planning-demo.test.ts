@@ -51,7 +51,12 @@ describe('scheduling the demo plant', () => {
 
     // The demo's supply side: four items, each forecast at start (the spare bearing by an intermittent method).
     const { items } = await call('items.list', {});
-    expect(items.map((i: { id: string }) => i.id)).toEqual(['bearing-6312', 'bracket-A', 'bracket-B', 'bracket-C']);
+    expect(items.map((i: { id: string }) => i.id)).toEqual([
+      'bearing-6312',
+      'bracket-A',
+      'bracket-B',
+      'bracket-C',
+    ]);
     const bearing = (await call('forecasts.list', { item: 'bearing-6312' })).forecasts[0];
     expect(['Croston', 'SBA', 'TSB']).toContain(bearing.model);
 
