@@ -136,10 +136,22 @@ export class App {
   async call(name: string, input: unknown, principal: Principal, signal?: AbortSignal): Promise<unknown> {
     const op = this.operation(name);
     if (!roleAtLeast(principal.role, op.permission)) {
-      throw new UserError(
+      const refused = new UserError(
         'forbidden',
         `${name} needs the ${op.permission} role; "${principal.name}" is ${principal.role}`,
       );
+      // A refused attempt at a change is worth a line in the audit log too: who tried what.
+      if (op.audit) {
+        await this.services.store.appendAudit({
+          ts: this.services.clock.now(),
+          principal: `${principal.name} (${principal.id})`,
+          operation: name,
+          input: deadLetterPayload(redactSecrets(input)),
+          outcome: 'error',
+          error: `${refused.code}: ${refused.message}`,
+        });
+      }
+      throw refused;
     }
     const parsed = op.input.safeParse(input ?? {});
     if (!parsed.success) {

@@ -128,6 +128,11 @@ describe('scheduling the demo plant', () => {
     const audit = await app.services.store.listAudit({ limit: 100 });
     const entries = audit.filter((e) => e.operation === 'schedule.approve');
     expect(entries.map((e) => [e.principal, e.outcome])).toContainEqual(['erin (u-erin)', 'ok']);
+    // The viewer's refused attempt is there too.
+    expect(entries.find((e) => e.principal === 'victor (u-victor)')).toMatchObject({
+      outcome: 'error',
+      error: expect.stringMatching(/^forbidden: schedule.approve needs the planner role/),
+    });
     expect(JSON.parse(entries.find((e) => e.outcome === 'ok')?.input ?? '{}')).toMatchObject({
       id: proposal.id,
     });
