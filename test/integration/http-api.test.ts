@@ -200,7 +200,7 @@ describe('the live stream', () => {
     ws.on('message', (d: Buffer) => messages.push(JSON.parse(d.toString('utf8'))));
     await new Promise((resolve) => ws.once('open', resolve));
     ws.send(JSON.stringify({ type: 'subscribe', tags: [`${press}/pressure`] }));
-    await expect.poll(() => messages.some((m) => m.type === 'subscribed')).toBe(true);
+    await expect.poll(() => messages.some((m) => m.type === 'subscribed'), { timeout: 20_000 }).toBe(true);
     await p.api('/samples', {
       body: {
         samples: [
