@@ -146,8 +146,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     unsubscribeEvents();
   };
   fastify.get('/api/v1/stream', { websocket: true }, (socket, request) => {
+    // A client may send its subscription as soon as the socket opens, before the token check has resolved: hold
+    // those messages and hand them over once the socket is a subscriber, so none is lost.
+    const early: Buffer[] = [];
+    const hold = (data: Buffer) => early.push(data);
+    socket.on('message', hold);
     authenticate(request).then(
-      () => streams.add(socket),
+      () => {
+        socket.off('message', hold);
+        streams.add(socket);
+        for (const data of early) socket.emit('message', data);
+      },
       (error: unknown) => {
         const e = toGembaError(error);
         socket.send(JSON.stringify({ type: 'error', code: e.code, message: e.message }));
