@@ -19,8 +19,8 @@
  * stopped or warming up is not what the model learned.
  */
 import { z } from 'zod';
-import { type DriftReference, driftReference } from '../../analytics/ml/drift.js';
-import type { Matrix } from '../../analytics/ml/matrix.js';
+import { driftReference } from '../../analytics/ml/drift.js';
+import { type Matrix, column } from '../../analytics/ml/matrix.js';
 import {
   fitIsolationForest,
   isolationForestFromJSON,
@@ -88,15 +88,19 @@ export interface AnomalyFit {
 }
 
 /** Fits on rows of normal operation (the condition already applied); `rows` columns are the model's inputs. */
-export function fitAnomalyModel(rows: Matrix, options: AnomalyFitOptions): AnomalyFit {
-  const inputs = [...rows.names];
+/** The training deciles of each input (a column of `rows`), kept with a model for its drift checks. */
+export function inputReferences(rows: Matrix): Record<string, { edges: number[]; expected: number[] }> {
   const reference: Record<string, { edges: number[]; expected: number[] }> = {};
-  inputs.forEach((name, j) => {
-    const values = new Float64Array(rows.rows);
-    for (let i = 0; i < rows.rows; i++) values[i] = rows.data[i * rows.cols + j] ?? Number.NaN;
-    const ref: DriftReference = driftReference(values);
+  rows.names.forEach((name, j) => {
+    const ref = driftReference(column(rows, j));
     reference[name] = { edges: [...ref.edges], expected: [...ref.expected] };
   });
+  return reference;
+}
+
+export function fitAnomalyModel(rows: Matrix, options: AnomalyFitOptions): AnomalyFit {
+  const inputs = [...rows.names];
+  const reference = inputReferences(rows);
   const base = {
     format: ARTIFACT_FORMAT,
     version: 1 as const,

@@ -19,7 +19,6 @@
  * refitted on all rows with those rounds.
  */
 import { z } from 'zod';
-import { type DriftReference, driftReference } from '../../analytics/ml/drift.js';
 import { PathExplainer } from '../../analytics/ml/explain.js';
 import {
   type FeaturePipeline,
@@ -32,6 +31,7 @@ import { GbdtModel, trainGbdt } from '../../analytics/ml/gbdt.js';
 import { type Matrix, selectRows } from '../../analytics/ml/matrix.js';
 import { averagePrecision, classificationReport, mae, rmse, rocAuc } from '../../analytics/ml/metrics.js';
 import { UserError } from '../../domain/index.js';
+import { inputReferences } from './anomaly-models.js';
 import type { RowScore, RowScorer } from './live-models.js';
 
 export const FAILURE_TARGETS = ['failure', 'rul'] as const;
@@ -217,13 +217,7 @@ export function fitFailureModel(
     earlyStopping: false,
     seed,
   });
-  const reference: Record<string, { edges: number[]; expected: number[] }> = {};
-  X.names.forEach((name, j) => {
-    const values = new Float64Array(X.rows);
-    for (let i = 0; i < X.rows; i++) values[i] = X.data[i * X.cols + j] ?? Number.NaN;
-    const ref: DriftReference = driftReference(values);
-    reference[name] = { edges: [...ref.edges], expected: [...ref.expected] };
-  });
+  const reference = inputReferences(X);
   return {
     artifact: {
       format: ARTIFACT_FORMAT,

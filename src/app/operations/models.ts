@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { driftLevel, populationStability } from '../../analytics/ml/drift.js';
 import { GbdtModel } from '../../analytics/ml/gbdt.js';
+import { column } from '../../analytics/ml/matrix.js';
 import { scoreAlarms } from '../../analytics/maintenance/events.js';
 import {
   AssetPath,
@@ -556,9 +557,7 @@ export const checkModelDrift = defineOperation({
     view.inputs.forEach((name, j) => {
       const reference = view.reference[name];
       if (!reference) return;
-      const values = new Float64Array(rows.X.rows);
-      for (let i = 0; i < rows.X.rows; i++) values[i] = rows.X.data[i * rows.X.cols + j] ?? Number.NaN;
-      psi[name] = populationStability(reference, values).psi;
+      psi[name] = populationStability(reference, column(rows.X, j)).psi;
     });
     const worst = Math.max(0, ...Object.values(psi));
     let level = driftLevel(worst);

@@ -17,6 +17,7 @@ import {
   periodicReviewPolicy,
   simulatePolicy,
 } from '../../analytics/supply/inventory.js';
+import { mean, standardDeviation } from '../../analytics/supply/series.js';
 import { UserError } from '../../domain/index.js';
 import { type ParsedArgs, boolFlag, stringFlag } from '../args.js';
 import { column, numberFlag, readTable } from './spc.js';
@@ -33,16 +34,18 @@ function demandFromArgs(args: ParsedArgs): { mean: number; sd: number; source: s
     const values = column(readTable(text), stringFlag(args, 'column') ?? 'demand');
     if (values.length < 2)
       throw new UserError('invalid_input', `${file} needs at least two periods of demand`);
-    const mean = values.reduce((s, v) => s + v, 0) / values.length;
-    const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1));
-    return { mean, sd, source: `${values.length} periods of ${file}` };
+    return {
+      mean: mean(values),
+      sd: standardDeviation(values),
+      source: `${values.length} periods of ${file}`,
+    };
   }
-  const mean = numberFlag(args, 'mean');
-  const sd = numberFlag(args, 'sd');
-  if (mean === undefined || sd === undefined) {
+  const givenMean = numberFlag(args, 'mean');
+  const givenSd = numberFlag(args, 'sd');
+  if (givenMean === undefined || givenSd === undefined) {
     throw new UserError('invalid_input', 'give the demand per period: --mean and --sd, or --demand-file');
   }
-  return { mean, sd, source: 'given' };
+  return { mean: givenMean, sd: givenSd, source: 'given' };
 }
 
 function targetFromArgs(args: ParsedArgs): ServiceTarget {
