@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { UserError } from '../src/domain/errors.js';
 
@@ -193,4 +194,11 @@ export async function time(runs: number, fn: () => Promise<unknown>, warmup = 2)
     out.push(performance.now() - t);
   }
   return out;
+}
+
+/** Starts a TypeScript worker under tsx (workers do not inherit tsx's loader from the main thread). */
+export function startTsWorker(file: URL, workerData: unknown): Worker {
+  const api = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(file.href)}); });`;
+  return new Worker(code, { eval: true, workerData });
 }

@@ -13,11 +13,11 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { type Worker } from 'node:worker_threads';
 import { lowerBounds } from '../src/analytics/planning/bounds.js';
 import { type JobShopInstance, parseJobShop } from '../src/analytics/planning/instance.js';
 import { UserError } from '../src/domain/errors.js';
-import { numberFlag, stringFlag, writeResults } from './harness.js';
+import { numberFlag, startTsWorker, stringFlag, writeResults } from './harness.js';
 import { ensureMiniZinc, miniZincVersion, solveWithMiniZinc } from './peers/minizinc.js';
 import { type JobShopWorkerInput } from './jobshop.worker.js';
 
@@ -32,12 +32,8 @@ interface Found {
   iterations: number;
 }
 
-/** Starts a TypeScript worker under tsx (workers do not inherit tsx's loader from the main thread). */
 function startWorker(input: JobShopWorkerInput): Worker {
-  const api = import.meta.resolve('tsx/esm/api');
-  const file = new URL('./jobshop.worker.ts', import.meta.url).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(file)}); });`;
-  return new Worker(code, { eval: true, workerData: input });
+  return startTsWorker(new URL('./jobshop.worker.ts', import.meta.url), input);
 }
 
 /**

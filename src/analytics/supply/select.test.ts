@@ -49,6 +49,30 @@ describe('selectForecaster', () => {
     expect(Array.from(s.forecast.mean)).toEqual(pattern);
   });
 
+  it('averages only the best candidates: two that err on either side combine, a poor third stays out', () => {
+    const constant = (name: string, value: number): Forecaster => ({
+      name,
+      fit: (series) => ({
+        name,
+        params: {},
+        fitted: series.values.map(() => value),
+        forecast: (h) => ({ mean: new Float64Array(h).fill(value), lower: {}, upper: {} }),
+      }),
+    });
+    const series = makeSeries(
+      Array.from({ length: 30 }, (_, t) => 10 + (t % 2)),
+      1,
+    );
+    const candidates = [constant('High', 12.5), constant('Low', 8.5), constant('Bad', 100)];
+    const two = selectForecaster(series, candidates, { horizon: 4, combine: 2, levels: [] });
+    expect(two.best).toBe(COMBINATION);
+    expect(two.models.map((m) => m.name)).toEqual(['High', 'Low']);
+    expect(Array.from(two.forecast.mean)).toEqual([10.5, 10.5, 10.5, 10.5]);
+    // With all three in the mean (40.33) the combination loses to the better single method.
+    const three = selectForecaster(series, candidates, { horizon: 4, combine: 3, levels: [] });
+    expect(three.best).not.toBe(COMBINATION);
+  });
+
   it('compares only methods it could test at every origin, and says when the series is too short', () => {
     const picky: Forecaster = {
       name: 'Picky',

@@ -11,7 +11,7 @@ import {
   economicOrderQuantity,
   periodicReviewPolicy,
 } from '../../analytics/supply/inventory.js';
-import { defaultCandidates, selectForecaster } from '../../analytics/supply/select.js';
+import { autoForecast } from '../../analytics/supply/select.js';
 import { makeSeries } from '../../analytics/supply/series.js';
 import {
   DemandPoint,
@@ -190,9 +190,7 @@ export const runForecast = defineOperation({
       );
     }
     const series = makeSeries(history.values, item.seasonalPeriod);
-    const candidates = defaultCandidates(series.values);
-    const selection = selectForecaster(series, candidates.candidates, {
-      metric: candidates.metric,
+    const selection = autoForecast(series, {
       horizon: input.horizon,
       levels: input.levels,
       origins: input.origins,

@@ -5,6 +5,7 @@ import { tempDir } from '../../../test/helpers/platform.js';
 import { parseArgs } from '../args.js';
 import { pngSize } from '../png.js';
 import { defaultCandidates } from '../../analytics/supply/select.js';
+import { makeSeries } from '../../analytics/supply/series.js';
 import { forecastCommand } from './forecast.js';
 
 const run = (...argv: string[]) => forecastCommand(parseArgs(['forecast', ...argv]));
@@ -38,10 +39,10 @@ describe('gemba forecast', () => {
   });
 
   it('offers intermittent-demand methods only for intermittent demand', () => {
-    const sparse = defaultCandidates([0, 0, 3, 0, 0, 5, 0, 1, 0]);
+    const sparse = defaultCandidates(makeSeries([0, 0, 3, 0, 0, 5, 0, 1, 0]));
     expect(sparse.candidates.map((f) => f.name)).toEqual(['Croston', 'SBA', 'TSB']);
     expect(sparse.metric).toBe('rmsse');
-    expect(defaultCandidates([1, 2, 3, 4]).candidates.map((f) => f.name)).not.toContain('SBA');
+    expect(defaultCandidates(makeSeries([1, 2, 3, 4])).candidates.map((f) => f.name)).not.toContain('SBA');
   });
 
   it('says what is wrong', async () => {

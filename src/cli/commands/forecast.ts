@@ -11,9 +11,10 @@ import { arima } from '../../analytics/supply/arima.js';
 import { ets } from '../../analytics/supply/ets.js';
 import type { Forecast, Forecaster } from '../../analytics/supply/forecaster.js';
 import { croston, sba, tsb } from '../../analytics/supply/intermittent.js';
-import { type MethodScore, defaultCandidates, selectForecaster } from '../../analytics/supply/select.js';
+import { type MethodScore, autoForecast } from '../../analytics/supply/select.js';
 import { makeSeries } from '../../analytics/supply/series.js';
 import { drift, naive2, seasonalNaive } from '../../analytics/supply/simple.js';
+import { stlForecast } from '../../analytics/supply/stl-forecast.js';
 import { theta } from '../../analytics/supply/theta.js';
 import { UserError } from '../../domain/index.js';
 import { type ParsedArgs, boolFlag, stringFlag } from '../args.js';
@@ -25,6 +26,7 @@ const METHODS: Record<string, () => Forecaster> = {
   theta: () => theta,
   naive2: () => naive2,
   snaive: () => seasonalNaive,
+  mstl: () => stlForecast(),
   drift: () => drift,
   croston: () => croston(),
   sba: () => sba(),
@@ -52,13 +54,7 @@ export async function forecastCommand(args: ParsedArgs): Promise<string> {
   let chosen: string;
   let scores: readonly MethodScore[] = [];
   if (method === 'auto') {
-    const candidates = defaultCandidates(series.values);
-    const selection = selectForecaster(series, candidates.candidates, {
-      metric: candidates.metric,
-      horizon,
-      levels,
-      origins: numberFlag(args, 'origins') ?? 3,
-    });
+    const selection = autoForecast(series, { horizon, levels, origins: numberFlag(args, 'origins') ?? 3 });
     forecast = selection.forecast;
     scores = selection.scores;
     chosen =

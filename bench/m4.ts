@@ -1,0 +1,378 @@
+/**
+ * `npm run bench -- m4 [--data DIR] [--limit N] [--frequencies hourly,weekly] [--methods auto,naive2]
+ *   [--peers r|none] [--reuse-peers] [--workers 2]`
+ *
+ * The M4 competition's Hourly (414 series, h = 48) and Weekly (359, h = 13) sets: our automatic method (and, for
+ * checking the scoring, our Naive2) in worker threads, one per core; R's forecast package (ets, auto.arima, thetaf
+ * with their defaults, bench/peers/m4_forecast.R, installed with apt-get when missing) on the same series in the same
+ * run, with as many processes; the official M4 scores of the competition's benchmarks and leaders beside them.
+ * sMAPE and MASE as M4 defines them (MASE scaled by the in-sample seasonal naive with m = 24 hourly, 1 weekly),
+ * averaged over the series; OWA against the official Naive2 figures; the share of actual values inside the 95 %
+ * intervals.
+ *
+ * R's fits take about an hour on 2 cores (auto.arima: 10–50 s per hourly series). `--reuse-peers` reads the R
+ * forecasts a previous run of this suite left in bench/.work/m4 instead of running R again (and says so in the
+ * notes); `--limit N` takes the first N series of each frequency for a quick look.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { type Worker } from 'node:worker_threads';
+import { coverage, mase, smape } from '../src/analytics/supply/series.js';
+import { numberFlag, startTsWorker, stringFlag, writeResults } from './harness.js';
+import { type M4WorkerForecast, type M4WorkerInput } from './m4.worker.js';
+
+const exec = promisify(execFile);
+const workDir = fileURLToPath(new URL('./.work/m4/', import.meta.url));
+const rScript = fileURLToPath(new URL('./peers/m4_forecast.R', import.meta.url));
+
+interface Frequency {
+  readonly name: 'hourly' | 'weekly';
+  readonly file: string;
+  readonly horizon: number;
+  /** The seasonal period M4 scores with and gives R (M4-info: hourly 24, weekly 1). */
+  readonly period: number;
+  /** What our automatic method is told: a day of hours (it adds the week itself), a year of weeks. */
+  readonly calendarPeriod: number;
+}
+
+const FREQUENCIES: Record<string, Frequency> = {
+  hourly: { name: 'hourly', file: 'Hourly', horizon: 48, period: 24, calendarPeriod: 24 },
+  weekly: { name: 'weekly', file: 'Weekly', horizon: 13, period: 1, calendarPeriod: 52 },
+};
+
+/**
+ * Official M4 scores (Makridakis, Spiliotis & Assimakopoulos 2020, IJF 36(1); the competition's file
+ * "Evaluation and Ranks.xlsx", sheet Point Forecasts-Frequency, as in ../shared/data/m4_hourly_weekly).
+ */
+const PUBLISHED: Record<string, Record<string, number>> = {
+  'M4 Naive2': { hourly_smape: 18.383, hourly_mase: 2.395, weekly_smape: 9.161, weekly_mase: 2.777 },
+  'M4 Theta': { hourly_smape: 18.138, hourly_mase: 2.455, weekly_smape: 9.093, weekly_mase: 2.637 },
+  'M4 seasonal naive': { hourly_smape: 13.912, hourly_mase: 1.193, weekly_smape: 9.161, weekly_mase: 2.777 },
+  'M4 #1 ES-RNN (Smyl)': { hourly_smape: 9.328, hourly_mase: 0.893, weekly_smape: 7.817, weekly_mase: 2.356 },
+  'M4 #2 FFORMA (Montero-Manso et al.)': {
+    hourly_smape: 11.506,
+    hourly_mase: 0.819,
+    weekly_smape: 7.625,
+    weekly_mase: 2.108,
+  },
+};
+
+interface M4Series {
+  readonly id: string;
+  readonly train: number[];
+  readonly test: number[];
+}
+
+/** Reads an M4 CSV (quoted id, then the observations; short rows padded with empty fields). */
+async function readM4(file: string): Promise<Map<string, number[]>> {
+  const rows = (await readFile(file, 'utf8')).split('\n').slice(1);
+  const out = new Map<string, number[]>();
+  for (const row of rows) {
+    if (row.trim() === '') continue;
+    const [id = '', ...cells] = row.split(',').map((c) => c.replace(/"/g, '').trim());
+    out.set(id, cells.filter((c) => c !== '').map(Number));
+  }
+  return out;
+}
+
+async function loadFrequency(dir: string, f: Frequency, limit: number): Promise<M4Series[]> {
+  const train = await readM4(join(dir, `${f.file}-train.csv`));
+  const test = await readM4(join(dir, `${f.file}-test.csv`));
+  const all = [...train].map(([id, values]) => ({ id, train: values, test: test.get(id) ?? [] }));
+  for (const s of all) {
+    if (s.test.length !== f.horizon)
+      throw new Error(`${s.id}: ${s.test.length} test values, expected ${f.horizon}`);
+  }
+  return limit > 0 ? all.slice(0, limit) : all;
+}
+
+function startWorker(input: M4WorkerInput): Worker {
+  return startTsWorker(new URL('./m4.worker.ts', import.meta.url), input);
+}
+
+/** Our forecasts of every series, shared round-robin over `workers` threads, with progress on stderr. */
+async function forecastOurs(
+  f: Frequency,
+  series: readonly M4Series[],
+  method: string,
+  workers: number,
+): Promise<{ forecasts: Map<string, M4WorkerForecast>; wallS: number }> {
+  const started = performance.now();
+  let done = 0;
+  let lastPrint = 0;
+  const shares = Array.from({ length: workers }, (_, w) => series.filter((_, i) => i % workers === w));
+  const results = await Promise.all(
+    shares.map(
+      (share) =>
+        new Promise<M4WorkerForecast[]>((resolveShare, reject) => {
+          const worker = startWorker({
+            method,
+            period: f.period,
+            calendarPeriod: f.calendarPeriod,
+            horizon: f.horizon,
+            series: share.map((s) => ({ id: s.id, values: s.train })),
+          });
+          worker.on('message', (m: { type: string; forecasts?: M4WorkerForecast[] }) => {
+            if (m.type === 'series') {
+              done++;
+              const now = performance.now();
+              if (now - lastPrint > 10_000 || done === series.length) {
+                lastPrint = now;
+                console.error(`  ours ${method} ${f.name}: ${done}/${series.length} series`);
+              }
+            } else if (m.type === 'done') {
+              resolveShare(m.forecasts ?? []);
+              void worker.terminate();
+            }
+          });
+          worker.on('error', reject);
+        }),
+    ),
+  );
+  return {
+    forecasts: new Map(results.flat().map((r) => [r.id, r])),
+    wallS: (performance.now() - started) / 1000,
+  };
+}
+
+interface PeerRun {
+  /** method → id → bands. */
+  readonly forecasts: Map<string, Map<string, { mean: number[]; lo95: number[]; hi95: number[] }>>;
+  readonly wallS: Map<string, number>;
+  readonly versions: string;
+  readonly failures: Map<string, number>;
+}
+
+const R_METHODS: Record<string, string> = { ets: 'R ets', arima: 'R auto.arima', theta: 'R thetaf' };
+
+async function ensureR(): Promise<string | undefined> {
+  const works = async () => {
+    try {
+      await exec('Rscript', ['-e', 'suppressMessages(library(forecast))']);
+      return true;
+    } catch {
+      return false; // not installed yet: the answer we asked for
+    }
+  };
+  if (await works()) return undefined;
+  console.error('installing the peer: apt-get install -y r-cran-forecast');
+  try {
+    await exec('apt-get', ['install', '-y', '--no-install-recommends', 'r-base-core', 'r-cran-forecast'], {
+      maxBuffer: 64 * 2 ** 20,
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  } catch (error) {
+    return `apt-get install r-cran-forecast failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return (await works()) ? undefined : 'R still cannot load the forecast package after apt-get';
+}
+
+async function runR(dir: string, f: Frequency, limit: number, cores: number): Promise<void> {
+  await mkdir(workDir, { recursive: true });
+  console.error(
+    `  R forecast: ets, auto.arima, thetaf on ${f.name} (${cores} processes; about an hour for all)`,
+  );
+  const child = execFile(
+    'Rscript',
+    [
+      rScript,
+      join(dir, `${f.file}-train.csv`),
+      String(f.period),
+      String(f.horizon),
+      String(limit),
+      String(cores),
+      'ets,arima,theta',
+      join(workDir, `r-${f.name}.csv`),
+    ],
+    { maxBuffer: 64 * 2 ** 20 },
+  );
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`  R: ${chunk.toString()}`));
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  await new Promise<void>((resolveRun, reject) =>
+    child.on('close', (code) =>
+      code === 0 ? resolveRun() : reject(new Error(`Rscript exited with ${code}`)),
+    ),
+  );
+  await writeFile(join(workDir, `r-${f.name}.out`), stdout);
+  await writeFile(
+    join(workDir, `r-${f.name}.meta.json`),
+    JSON.stringify({ date: new Date().toISOString(), limit }),
+  );
+}
+
+/** Parses what m4_forecast.R wrote: its CSV of bands and its stdout (wall seconds, versions). */
+async function readR(f: Frequency): Promise<PeerRun> {
+  const lines = (await readFile(join(workDir, `r-${f.name}.csv`), 'utf8')).trim().split('\n').slice(1);
+  const forecasts: PeerRun['forecasts'] = new Map();
+  const failures = new Map<string, number>();
+  for (const line of lines) {
+    const [id = '', method = '', band = '', , ...values] = line.split(',').map((c) => c.replace(/"/g, ''));
+    if (band === 'error') {
+      failures.set(method, (failures.get(method) ?? 0) + 1);
+      continue;
+    }
+    const byId = forecasts.get(method) ?? new Map();
+    forecasts.set(method, byId);
+    const entry = byId.get(id) ?? { mean: [], lo95: [], hi95: [] };
+    byId.set(id, entry);
+    const key = band === 'mean' ? 'mean' : band === 'lo95' ? 'lo95' : 'hi95';
+    entry[key] = values.map(Number);
+  }
+  const out = await readFile(join(workDir, `r-${f.name}.out`), 'utf8');
+  const wallS = new Map<string, number>();
+  let versions = 'unknown';
+  for (const line of out.split('\n')) {
+    const [kind, a = '', b = ''] = line.split(',');
+    if (kind === 'wall') wallS.set(a, Number(b));
+    if (kind === 'versions') versions = `${a}, ${b}`;
+  }
+  return { forecasts, wallS, versions, failures };
+}
+
+interface Scores {
+  smape: number;
+  mase: number;
+  coverage95: number;
+  series: number;
+}
+
+function score(
+  f: Frequency,
+  series: readonly M4Series[],
+  forecastOf: (id: string) => { mean: number[]; lo95: number[]; hi95: number[] } | undefined,
+): Scores {
+  let s = 0;
+  let m = 0;
+  let c = 0;
+  let k = 0;
+  for (const x of series) {
+    const fc = forecastOf(x.id);
+    if (fc === undefined) throw new Error(`no forecast for ${x.id}`);
+    s += smape(x.test, fc.mean);
+    m += mase(x.test, fc.mean, x.train, f.period);
+    c += coverage(x.test, fc.lo95, fc.hi95);
+    k++;
+  }
+  return { smape: s / k, mase: m / k, coverage95: c / k, series: k };
+}
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+function figures(f: Frequency, scores: Scores, wallS: number | undefined): Record<string, number> {
+  const naive2 = PUBLISHED['M4 Naive2'] ?? {};
+  const owa =
+    0.5 *
+    (scores.smape / (naive2[`${f.name}_smape`] ?? Number.NaN) +
+      scores.mase / (naive2[`${f.name}_mase`] ?? Number.NaN));
+  return {
+    [`${f.name}_smape`]: r3(scores.smape),
+    [`${f.name}_mase`]: r3(scores.mase),
+    [`${f.name}_owa`]: r3(owa),
+    [`${f.name}_coverage95_pct`]: Math.round(scores.coverage95 * 1000) / 10,
+    ...(wallS === undefined ? {} : { [`${f.name}_wall_s`]: Math.round(wallS * 10) / 10 }),
+  };
+}
+
+export async function run(args: string[]): Promise<void> {
+  const given = resolve(stringFlag(args, 'data', '../shared/data/m4_hourly_weekly'));
+  const dir = existsSync(join(given, 'Hourly-train.csv')) ? given : join(given, 'm4_hourly_weekly');
+  const limit = numberFlag(args, 'limit', 0);
+  const workers = numberFlag(args, 'workers', 2);
+  const names = stringFlag(args, 'frequencies', 'hourly,weekly').split(',');
+  const methods = stringFlag(args, 'methods', 'auto,naive2').split(',');
+  const peers = stringFlag(args, 'peers', 'r');
+  const reuse = args.includes('--reuse-peers');
+
+  const ours: Record<string, number | string> = {};
+  const extra: Record<string, Record<string, number | string>> = {};
+  const peerFigures: Record<string, Record<string, number | string>> = {};
+  const notes: string[] = [];
+  const chosenCounts: string[] = [];
+  const rProblem: string | undefined = peers === 'r' ? await ensureR() : 'not asked for (--peers none)';
+  if (rProblem !== undefined && peers === 'r') console.error(`R peer unavailable: ${rProblem}`);
+
+  for (const name of names) {
+    const f = FREQUENCIES[name];
+    if (f === undefined) throw new Error(`unknown frequency ${name}; use hourly, weekly`);
+    const series = await loadFrequency(dir, f, limit);
+    console.error(`${f.name}: ${series.length} series, h = ${f.horizon}`);
+    for (const method of methods) {
+      const { forecasts, wallS } = await forecastOurs(f, series, method, workers);
+      const scores = score(f, series, (id) => forecasts.get(id));
+      const target = method === 'auto' ? ours : (extra[`ours ${method}`] ??= {});
+      Object.assign(target, figures(f, scores, wallS));
+      console.error(`  ours ${method}: ${JSON.stringify(figures(f, scores, wallS))}`);
+      if (method === 'auto') {
+        const counts = new Map<string, number>();
+        for (const fc of forecasts.values()) {
+          const family = fc.chosen.replace(/\(.*$/, '').replace(/\[.*$/, '');
+          counts.set(family, (counts.get(family) ?? 0) + 1);
+        }
+        chosenCounts.push(
+          `${f.name}: ${[...counts]
+            .sort((a, b) => b[1] - a[1])
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+        );
+      }
+    }
+    if (rProblem === undefined) {
+      const metaFile = join(workDir, `r-${f.name}.meta.json`);
+      const cached = existsSync(metaFile)
+        ? (JSON.parse(await readFile(metaFile, 'utf8')) as { date: string; limit: number })
+        : undefined;
+      if (reuse && cached !== undefined && (cached.limit === 0 || cached.limit >= series.length)) {
+        notes.push(
+          `R forecasts for ${f.name} reused from this suite's run of ${cached.date} (--reuse-peers).`,
+        );
+      } else {
+        await runR(dir, f, limit, workers);
+      }
+      const r = await readR(f);
+      for (const [method, label] of Object.entries(R_METHODS)) {
+        const byId = r.forecasts.get(method);
+        if (byId === undefined) continue;
+        const failed = r.failures.get(method) ?? 0;
+        if (failed > 0) {
+          notes.push(
+            `${label} failed on ${failed} ${f.name} series; they are scored with its missing forecast left out.`,
+          );
+        }
+        const scored = series.filter((s) => byId.has(s.id));
+        Object.assign(
+          (peerFigures[label] ??= {}),
+          figures(
+            f,
+            score(f, scored, (id) => byId.get(id)),
+            r.wallS.get(method),
+          ),
+        );
+      }
+      if (!notes.some((n) => n.startsWith('Peer versions')))
+        notes.push(`Peer versions: ${r.versions} (Debian).`);
+    }
+  }
+  if (rProblem !== undefined && peers === 'r') notes.push(`R peer not run: ${rProblem}`);
+  notes.push(
+    `M4 Hourly (414 series, h = 48) and Weekly (359, h = 13)${limit > 0 ? `, first ${limit} of each` : ''}; sMAPE and MASE as M4 defines them (MASE scale: in-sample seasonal naive, m = 24 hourly, 1 weekly), means over the series; OWA against the official Naive2 (18.383/2.395 hourly, 9.161/2.777 weekly); coverage95_pct: share of the actual values inside the 95 % interval.`,
+    `Ours: the automatic method of src/analytics/supply/select.ts (autoForecast) in ${workers} worker threads; told a period of 24 for hourly series (it adds the week) and 52 for weekly. R: ets, auto.arima and thetaf with their defaults on ts(y, frequency = 24 | 1), as the M4 benchmarks were run, ${workers} processes (parallel::mclapply).`,
+    `Chosen per series by ours: ${chosenCounts.join('; ')}.`,
+  );
+  await writeResults('m4', {
+    ours,
+    peers: { ...peerFigures, ...extra },
+    published: PUBLISHED,
+    notes,
+    targets: {
+      hourly_smape: '< R ets and auto.arima, < 18.138 (M4 Theta); stretch ≤ 11.5',
+      hourly_mase: '< R ets and auto.arima, < 2.455 (M4 Theta)',
+      weekly_smape: '< R ets and auto.arima, < 9.093 (M4 Theta)',
+      weekly_mase: '< R ets and auto.arima, < 2.637 (M4 Theta); stretch ≤ 2.2',
+    },
+  });
+}
