@@ -83,6 +83,68 @@ describe('supply: demand, forecast, stocking policy', () => {
     );
   }, 120_000);
 
+  it('tracks the stored forecast as demand comes in and flags one that demand has outrun', async () => {
+    const before = (await p.api('/forecasts/accuracy?item=bracket-A1')).body;
+    expect(before.forecasts[0].matched).toBe(0);
+    expect(before.summary).toMatch(/no demand recorded for its periods yet/);
+    const forecast = before.forecasts[0];
+    // Six weeks come in, each 80 above what was forecast (a new customer): every error on the same side.
+    const actual = forecast.points
+      .slice(0, 6)
+      .map((pt: { forecast: number }) => Math.round(pt.forecast + 80));
+    await p.api('/demand', {
+      body: {
+        points: actual.map((quantity: number, k: number) => ({
+          item: 'bracket-A1',
+          ts: forecast.points[k].ts,
+          quantity,
+        })),
+      },
+    });
+    const after = (await p.api('/forecasts/accuracy?item=bracket-A1')).body.forecasts[0];
+    expect(after.matched).toBe(6);
+    expect(after.horizon).toBe(8);
+    const errors = actual.map((a: number, k: number) => a - forecast.points[k].forecast);
+    const mae = errors.reduce((s: number, e: number) => s + Math.abs(e), 0) / 6;
+    expect(after.mae).toBeCloseTo(mae, 9);
+    expect(after.bias).toBeCloseTo(-mae, 9);
+    expect(after.trackingSignal).toBeCloseTo(6, 9);
+    expect(after.biased).toBe(true);
+    expect(after.points[5].actual).toBe(actual[5]);
+    expect(after.points[6].actual).toBeNull();
+    expect((await p.api('/forecasts/accuracy?item=bracket-A1')).body.summary).toMatch(
+      /6 of 8 periods in, .*tracking signal 6\.0 — beyond ±4: demand is running above the forecast; re-forecast/,
+    );
+  });
+
+  it('forecasts hourly demand with its daily and weekly cycles', async () => {
+    await p.api('/items', {
+      body: { items: [{ id: 'coolant-l', period: 'hour', seasonalPeriod: 24, unit: 'l' }] },
+    });
+    const HOUR = 3_600_000;
+    const hourly = seededNormal(9);
+    // Weekdays busy with a day shift peak, weekends quiet: three weeks of hours.
+    const quantity = (t: number) => {
+      const day = Math.floor(t / 24) % 7;
+      const hour = t % 24;
+      return Math.max(0, Math.round((day < 5 ? 40 : 8) + (hour >= 6 && hour < 14 ? 25 : 0) + 2 * hourly()));
+    };
+    const points = Array.from({ length: 24 * 21 }, (_, t) => ({
+      item: 'coolant-l',
+      ts: START + t * HOUR,
+      quantity: quantity(t),
+    }));
+    await p.api('/demand', { body: { points } });
+    const run = await p.api('/forecasts', { body: { item: 'coolant-l', horizon: 48 } });
+    expect(run.status, JSON.stringify(run.body)).toBe(200);
+    const methods = run.body.forecast.scores.map((x: { method: string }) => x.method);
+    expect(methods).toEqual(expect.arrayContaining(['SNaive', 'MSTL-ETS', 'MSTL-ETS(log)']));
+    // The next 48 hours are a Monday and a Tuesday (START is a Monday): 8–14 h at about 65, the rest about 40.
+    run.body.forecast.mean.forEach((m: number, h: number) =>
+      expect(Math.abs(m - (h % 24 >= 6 && h % 24 < 14 ? 65 : 40))).toBeLessThan(8),
+    );
+  }, 120_000);
+
   it('refuses what it cannot do, and a viewer may not change records', async () => {
     await p.api('/items', { body: { items: [{ id: 'new-part', period: 'week' }] } });
     await p.api('/demand', { body: { points: [{ item: 'new-part', ts: START, quantity: 3 }] } });

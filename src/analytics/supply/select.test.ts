@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Forecaster } from './forecaster.js';
-import { COMBINATION, combineForecasts, selectForecaster } from './select.js';
+import {
+  COMBINATION,
+  autoForecast,
+  combineForecasts,
+  defaultCandidates,
+  selectForecaster,
+} from './select.js';
 import { makeSeries } from './series.js';
 import { drift, meanForecaster, naive, seasonalNaive } from './simple.js';
 
@@ -86,5 +92,44 @@ describe('selectForecaster', () => {
     expect(() => selectForecaster(makeSeries([1, 2, 3], 1), [naive], { horizon: 2 })).toThrow(
       /give more history/,
     );
+  });
+});
+
+describe('the automatic method', () => {
+  it('offers decompositions where the calendar has cycles the data covers', () => {
+    const names = (n: number, period: number, value = (t: number) => 10 + (t % period)) =>
+      defaultCandidates(
+        makeSeries(
+          Array.from({ length: n }, (_, t) => value(t)),
+          period,
+        ),
+      ).candidates.map((c) => c.name);
+    // Three weeks of hours: a day and a week; MSTL replaces seasonal ETS.
+    expect(names(24 * 21, 24)).toEqual(['Theta', 'Naive2', 'Drift', 'SNaive', 'MSTL-ETS', 'MSTL-ETS(log)']);
+    // One week of hours: only the day has more than two cycles.
+    expect(names(24 * 7, 24)).toEqual([
+      'ETS',
+      'ARIMA',
+      'Theta',
+      'Naive2',
+      'Drift',
+      'SNaive',
+      'STL-ETS',
+      'STL-ETS(log)',
+    ]);
+    // Two and a half years of weeks with a zero in them: no log decomposition.
+    expect(names(130, 52, (t) => t % 7)).toContain('STL-ETS');
+    expect(names(130, 52, (t) => t % 7)).not.toContain('STL-ETS(log)');
+    expect(names(40, 1)).toEqual(['ETS', 'ARIMA', 'Theta', 'Naive2', 'Drift']);
+  });
+
+  it('does not forecast demand below zero', () => {
+    const falling = makeSeries(
+      Array.from({ length: 30 }, (_, t) => 60 - 2 * t + (t % 3)),
+      1,
+    );
+    const f = autoForecast(falling, { horizon: 12, levels: [95] }).forecast;
+    expect(Math.min(...f.mean, ...(f.lower[95] ?? []))).toBe(0);
+    expect(f.mean[11]).toBe(0);
   });
 });

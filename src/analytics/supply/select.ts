@@ -40,6 +40,8 @@ export interface SelectionOptions {
   readonly combination?: boolean;
   /** How many of the best candidates (by the metric over the origins) the combination averages (default 3). */
   readonly combine?: number;
+  /** Called after each fit on an origin: fits done, fits in all, the method just fitted (for a progress bar). */
+  readonly onProgress?: (done: number, total: number, method: string) => void;
   /**
    * What picks the winner (default mase). For intermittent demand use rmsse: absolute errors reward forecasting
    * zero, which stocks nothing (the reason M5 scored with RMSSE; Makridakis, Spiliotis & Assimakopoulos 2022).
@@ -112,6 +114,8 @@ export function selectForecaster(
     );
   }
   // Every candidate's forecast at every origin, kept so the combination of the best ones can be scored on them.
+  const totalFits = ends.length * candidates.length;
+  let fits = 0;
   const atOrigin = ends.map((end) => {
     const train = truncate(series, end);
     const forecasts = new Map<string, Forecast>();
@@ -122,6 +126,7 @@ export function selectForecaster(
         // Too little history at this origin for this method: it is scored on the origins it can use.
         if (!(error instanceof UserError)) throw error;
       }
+      options.onProgress?.(++fits, totalFits, candidate.name);
     }
     return { train, actual: series.values.slice(end, end + h), forecasts };
   });
@@ -241,9 +246,13 @@ export interface AutoForecastOptions {
   readonly levels?: readonly number[];
   /** Rolling origins for the choice (default 3). */
   readonly origins?: number;
+  readonly onProgress?: SelectionOptions['onProgress'];
 }
 
-/** Our automatic method: the default candidates for the series, scored on rolling origins, the best forecasting. */
+/**
+ * Our automatic method: the default candidates for the series, scored on rolling origins, the best forecasting.
+ * Demand that has never been negative is not forecast below zero: points and interval bounds are cut at 0.
+ */
 export function autoForecast(
   series: Series,
   options: AutoForecastOptions,
@@ -254,6 +263,15 @@ export function autoForecast(
     metric,
     ...(options.levels === undefined ? {} : { levels: options.levels }),
     ...(options.origins === undefined ? {} : { origins: options.origins }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });
-  return { ...selection, metric, intermittent };
+  const nonNegative = series.values.every((v) => v >= 0);
+  const forecast = nonNegative ? floorAtZero(selection.forecast) : selection.forecast;
+  return { ...selection, forecast, metric, intermittent };
+}
+
+function floorAtZero(f: Forecast): Forecast {
+  const cut = (band: Readonly<Record<number, Float64Array>>) =>
+    Object.fromEntries(Object.entries(band).map(([level, v]) => [level, v.map((x) => Math.max(0, x))]));
+  return { mean: f.mean.map((x) => Math.max(0, x)), lower: cut(f.lower), upper: cut(f.upper) };
 }

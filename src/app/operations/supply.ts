@@ -11,10 +11,12 @@ import {
   economicOrderQuantity,
   periodicReviewPolicy,
 } from '../../analytics/supply/inventory.js';
+import { TRACKING_SIGNAL_LIMIT, forecastAccuracy } from '../../analytics/supply/accuracy.js';
 import { autoForecast } from '../../analytics/supply/select.js';
 import { makeSeries } from '../../analytics/supply/series.js';
 import {
   DemandPoint,
+  EpochMs,
   ForecastRecord,
   Item,
   ItemId,
@@ -167,9 +169,11 @@ function demandSeries(
 export const runForecast = defineOperation({
   name: 'forecasts.run',
   description:
-    'Forecast an item’s demand `horizon` periods ahead. Automatic: ETS and ARIMA (by AICc), Theta, Naive2 and drift — ' +
-    'Croston, SBA and TSB for intermittent demand — and their equal-weight combination are tested on a rolling ' +
-    'origin; the lowest MASE (RMSSE for intermittent demand) forecasts. Stored with its intervals and every candidate’s scores.',
+    'Forecast an item’s demand `horizon` periods ahead. Automatic: ETS and ARIMA (by AICc), Theta, Naive2 and drift, ' +
+    'and for seasonal items the seasonal naive method and STL/MSTL decompositions (hourly items: a day and a week) — ' +
+    'Croston, SBA and TSB for intermittent demand — and the equal-weight combination of the three best are tested on ' +
+    'a rolling origin; the lowest MASE (RMSSE for intermittent demand) forecasts. Stored with its intervals and every ' +
+    'candidate’s scores.',
   input: z.object({
     item: ItemId,
     horizon: PositiveInt(1000),
@@ -266,6 +270,108 @@ export const forecastChart = defineOperation({
       width: input.width,
     });
     return { svg };
+  },
+});
+
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+const NullableNumber = z.number().nullable();
+
+const AccuracyOutput = z.object({
+  forecast: z.string(),
+  createdAt: EpochMs,
+  model: z.string(),
+  firstTs: EpochMs,
+  horizon: z.number().int(),
+  /** Forecast periods whose demand has been recorded since. */
+  matched: z.number().int(),
+  smape: NullableNumber,
+  mase: NullableNumber,
+  mae: NullableNumber,
+  /** Mean of forecast − actual: > 0 forecast too high, < 0 too low. */
+  bias: NullableNumber,
+  coverage: z.record(z.string(), z.number()),
+  trackingSignal: NullableNumber,
+  biased: z.boolean(),
+  points: z.array(
+    z.object({
+      ts: EpochMs,
+      forecast: z.number(),
+      actual: NullableNumber,
+      lower: z.record(z.string(), z.number()),
+      upper: z.record(z.string(), z.number()),
+    }),
+  ),
+});
+
+export const forecastAccuracyOperation = defineOperation({
+  name: 'forecasts.accuracy',
+  description:
+    'How an item’s stored forecasts are doing as its demand comes in: sMAPE, MASE, MAE and bias on the periods ' +
+    'recorded since each was made, the share inside each interval, and the tracking signal (running error sum over ' +
+    `the MAE; beyond ±${TRACKING_SIGNAL_LIMIT} the forecast leans one way and should be redone). Newest forecast first.`,
+  input: z.object({ item: ItemId, limit: PositiveInt(100).default(5) }),
+  output: z.object({ item: ItemId, forecasts: z.array(AccuracyOutput), summary: z.string() }),
+  permission: 'viewer',
+  http: { method: 'GET', path: '/forecasts/accuracy' },
+  audit: false,
+  handler: async (input, { services }) => {
+    const item = await requireItem(services, input.item);
+    const demand = await services.store.readDemand(item.id);
+    const byTs = new Map(demand.map((p) => [p.ts, p.quantity]));
+    const lastTs = demand.at(-1)?.ts ?? Number.NEGATIVE_INFINITY;
+    const forecasts = await services.store.listForecasts(item.id, input.limit);
+    const rows = forecasts.map((f) => {
+      const ts = f.mean.map((_, k) => addPeriods(f.firstTs, f.period, k));
+      // A period not recorded but before the latest recorded one had no demand (as the history counts it).
+      const actual = ts.map((t) => byTs.get(t) ?? (t <= lastTs ? 0 : Number.NaN));
+      const history = demandSeries(
+        demand.filter((p) => p.ts >= f.history.from && p.ts <= f.history.to),
+        f.period,
+      ).values;
+      const a = forecastAccuracy({
+        mean: f.mean,
+        lower: f.lower,
+        upper: f.upper,
+        actual,
+        history,
+        period: item.seasonalPeriod,
+      });
+      return {
+        forecast: f.id,
+        createdAt: f.createdAt,
+        model: f.model,
+        firstTs: f.firstTs,
+        horizon: a.horizon,
+        matched: a.matched,
+        smape: finiteOrNull(a.smape),
+        mase: finiteOrNull(a.mase),
+        mae: finiteOrNull(a.mae),
+        bias: finiteOrNull(a.bias),
+        coverage: a.coverage,
+        trackingSignal: finiteOrNull(a.trackingSignal),
+        biased: a.biased,
+        points: ts.map((t, k) => ({
+          ts: t,
+          forecast: f.mean[k] ?? 0,
+          actual: finiteOrNull(actual[k] ?? Number.NaN),
+          lower: Object.fromEntries(Object.entries(f.lower).map(([l, v]) => [l, v[k] ?? 0])),
+          upper: Object.fromEntries(Object.entries(f.upper).map(([l, v]) => [l, v[k] ?? 0])),
+        })),
+      };
+    });
+    const latest = rows[0];
+    const summary =
+      latest === undefined
+        ? `no forecast for ${item.id} yet`
+        : latest.matched === 0
+          ? `the latest forecast of ${item.id} starts ${new Date(latest.firstTs).toISOString().slice(0, 10)}; no demand recorded for its periods yet`
+          : `latest forecast of ${item.id}: ${latest.matched} of ${latest.horizon} periods in, sMAPE ${latest.smape?.toFixed(1) ?? '—'} %, ` +
+            `bias ${latest.bias === null ? '—' : `${latest.bias > 0 ? '+' : ''}${latest.bias.toFixed(1)}`} ${item.unit}/${item.period}, ` +
+            `tracking signal ${latest.trackingSignal?.toFixed(1) ?? '—'}` +
+            (latest.biased
+              ? ` — beyond ±${TRACKING_SIGNAL_LIMIT}: demand is running ${(latest.bias ?? 0) < 0 ? 'above' : 'below'} the forecast; re-forecast`
+              : '');
+    return { item: item.id, forecasts: rows, summary };
   },
 });
 
@@ -389,5 +495,6 @@ export const SUPPLY_OPERATIONS = [
   runForecast,
   listForecasts,
   forecastChart,
+  forecastAccuracyOperation,
   inventoryPolicy,
 ];

@@ -18,6 +18,7 @@ import { stlForecast } from '../../analytics/supply/stl-forecast.js';
 import { theta } from '../../analytics/supply/theta.js';
 import { UserError } from '../../domain/index.js';
 import { type ParsedArgs, boolFlag, stringFlag } from '../args.js';
+import { type Progress, progressBar } from '../progress.js';
 import { column, numberFlag, plotTarget, readInput, readTable, writePlot } from './spc.js';
 
 const METHODS: Record<string, () => Forecaster> = {
@@ -54,7 +55,20 @@ export async function forecastCommand(args: ParsedArgs): Promise<string> {
   let chosen: string;
   let scores: readonly MethodScore[] = [];
   if (method === 'auto') {
-    const selection = autoForecast(series, { horizon, levels, origins: numberFlag(args, 'origins') ?? 3 });
+    // A bar once the test has run a second (long hourly or seasonal series): fits done of candidates × origins.
+    const started = Date.now();
+    let bar: Progress | undefined;
+    const selection = autoForecast(series, {
+      horizon,
+      levels,
+      origins: numberFlag(args, 'origins') ?? 3,
+      onProgress: (done, total, fitted) => {
+        if (bar === undefined && Date.now() - started < 1000) return;
+        bar ??= progressBar('testing candidates', total);
+        bar.update(done, fitted);
+      },
+    });
+    bar?.finish(`chose ${selection.best}`);
     forecast = selection.forecast;
     scores = selection.scores;
     chosen =
@@ -108,7 +122,7 @@ export async function forecastCommand(args: ParsedArgs): Promise<string> {
     );
     for (const s of [...scores].sort((a, b) => a.mase - b.mase)) {
       out.push(
-        `  ${s.method.padEnd(12)} ${fmt(s.smape).padStart(8)} ${fmt(s.mase).padStart(7)} ${fmt(s.rmsse).padStart(7)}  ${levels.map((l) => `${l}%: ${fmt((s.coverage[l] ?? Number.NaN) * 100)}`).join('  ')}`,
+        `  ${s.method.padEnd(14)} ${fmt(s.smape).padStart(8)} ${fmt(s.mase).padStart(7)} ${fmt(s.rmsse).padStart(7)}  ${levels.map((l) => `${l}%: ${fmt((s.coverage[l] ?? Number.NaN) * 100)}`).join('  ')}`,
       );
     }
   }
