@@ -1,9 +1,10 @@
 /**
  * The Supply tab in a real browser: the platform with its demo plant (three bracket families and a spare bearing,
  * each forecast 12 weeks ahead at start), the page built by Vite, headless Chromium. The items list their latest
- * forecast; bracket A shows its fan chart, its candidates' scores and a policy that changes with the review mode;
- * a viewer is refused a new forecast with the server's message, an admin gets one. Skipped with its reason where
- * Chromium is not installed, except under CI=true.
+ * forecast; bracket A shows its fan chart, its candidates' scores, how its forecasts are doing (no demand in yet) and
+ * a policy that changes with the review mode; a viewer is refused a new forecast with the server's message, an admin
+ * gets one; bracket C, its demand running far above its forecast for six weeks, is flagged biased. Skipped with its
+ * reason where Chromium is not installed, except under CI=true.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ const SCREENSHOT = '/tmp/supply.png';
 const SCREENSHOT_CONTINUOUS = '/tmp/supply-continuous.png';
 const SCREENSHOT_VIEWER = '/tmp/supply-viewer.png';
 const SCREENSHOT_SPARE = '/tmp/supply-bearing.png';
+const SCREENSHOT_ACCURACY = '/tmp/supply-accuracy.png';
 const VIEWER = { width: 1440, height: 900 };
 const TALL = { width: 1440, height: 1500 };
 const ITEMS = ['bearing-6312', 'bracket-A', 'bracket-B', 'bracket-C'];
@@ -29,6 +31,16 @@ interface ForecastBody {
     readonly mean: readonly number[];
     readonly scores: readonly { readonly method: string }[];
   }[];
+}
+interface AccuracyBody {
+  readonly forecasts: readonly {
+    readonly forecast: string;
+    readonly matched: number;
+    readonly horizon: number;
+    readonly biased: boolean;
+    readonly points: readonly { readonly ts: number; readonly forecast: number }[];
+  }[];
+  readonly summary: string;
 }
 interface PolicyBody {
   readonly s?: number;
@@ -65,6 +77,7 @@ browserSuite('the Supply tab in Chromium', () => {
       fail('bracket-A has no forecast');
     const bracketPolicy = (query: Record<string, number>) =>
       call<PolicyBody>('inventory.policy', { item: 'bracket-A', ...query });
+    const accuracyOf = (item: string) => call<AccuracyBody>('forecasts.accuracy', { item, limit: 5 });
 
     // The demo forecast every item at start; bracket A's latest forecast and its 95 % continuous-review policy.
     const forecast = await latestForecast();
@@ -121,6 +134,24 @@ browserSuite('the Supply tab in Chromium', () => {
     expect(cells[2]).toMatch(new RegExp(`^${NUMBER}$`)); // MASE
     expect(cells[4]).toMatch(/^\d+ %$/); // 80 % coverage
     expect(cells[5]).toMatch(/^\d+ %$/); // 95 % coverage
+
+    // How the forecasts are doing: made at start, its weeks still ahead, so the server says no demand is in yet.
+    const accuracyA = await accuracyOf('bracket-A');
+    expect(accuracyA.forecasts[0]?.forecast).toBe(forecast.id);
+    expect(accuracyA.forecasts[0]?.matched).toBe(0);
+    expect(accuracyA.summary).toMatch(
+      /^the latest forecast of bracket-A starts \d{4}-\d\d-\d\d; no demand recorded/,
+    );
+    const accuracyPanel = page.getByTestId('supply-accuracy');
+    const accuracySummary = page.getByTestId('accuracy-summary');
+    const accuracyRows = page.getByTestId('forecast-accuracy').locator('tbody tr[data-forecast]');
+    await expect.poll(() => accuracySummary.innerText(), POLL).toBe(accuracyA.summary);
+    expect(await accuracyPanel.isVisible()).toBe(true);
+    expect(await accuracySummary.getAttribute('class')).not.toContain('biased');
+    expect(await accuracyRows.first().getAttribute('data-forecast')).toBe(forecast.id);
+    const accuracyCells = await accuracyRows.first().locator('td').allInnerTexts();
+    // Made, model, periods in, sMAPE, MASE, bias, 80 % and 95 % coverage, tracking signal: nothing to measure yet.
+    expect(accuracyCells.slice(1)).toEqual([forecast.model, '0 / 12', '—', '—', '—', '—', '—', '—']);
 
     // The policy for a 95 % cycle service level, continuous review: the server's figures and what to do now.
     const facts = page.getByTestId('policy-facts');
@@ -189,6 +220,10 @@ browserSuite('the Supply tab in Chromium', () => {
     await expect.poll(async () => (await latestForecast()).id, POLL).not.toBe(forecast.id);
     await expect.poll(() => page.getByTestId('supply-forecast').innerText(), POLL).toMatch(/New forecast: /);
     await page.getByTestId('fan-chart').locator('svg polygon.band').first().waitFor(POLL);
+    // The accuracy panel follows: the new forecast first, the one made at start after it.
+    const reforecast = (await latestForecast()).id;
+    await expect.poll(() => accuracyRows.first().getAttribute('data-forecast'), POLL).toBe(reforecast);
+    expect(await accuracyRows.nth(1).getAttribute('data-forecast')).toBe(forecast.id);
 
     // A reload keeps the view and the item.
     expect(page.url()).toMatch(/view=supply/);
@@ -208,6 +243,40 @@ browserSuite('the Supply tab in Chromium', () => {
     await expect.poll(() => reorderPoint.innerText(), POLL).toMatch(/^\d+ pcs$/);
     await page.setViewportSize(TALL);
     await page.screenshot({ path: SCREENSHOT_SPARE });
+    await page.setViewportSize(VIEWER);
+
+    // Bracket C's demand comes in far above its forecast for six weeks: every error one way, tracking signal +6,
+    // beyond ±4 — the summary turns to a warning and the row carries the biased pill.
+    const startC = (await accuracyOf('bracket-C')).forecasts[0] ?? fail('bracket-C has no forecast');
+    const weeksIn = startC.points.slice(0, 6);
+    await call('demand.put', {
+      points: weeksIn.map((p) => ({
+        item: 'bracket-C',
+        ts: p.ts,
+        quantity: Math.round(p.forecast * 1.5 + 50),
+      })),
+    });
+    const accuracyC = await accuracyOf('bracket-C');
+    const latestC = accuracyC.forecasts[0] ?? fail('bracket-C has no forecast');
+    expect(latestC.matched).toBe(6);
+    expect(latestC.biased).toBe(true);
+    expect(accuracyC.summary).toMatch(
+      /^latest forecast of bracket-C: 6 of 12 periods in, .* demand is running above/,
+    );
+    await rows.and(page.locator('[data-item="bracket-C"]')).click();
+    await expect.poll(() => accuracySummary.innerText(), POLL).toBe(accuracyC.summary);
+    expect(await accuracySummary.getAttribute('class')).toContain('biased');
+    const biasedRow = accuracyRows.first();
+    expect(await biasedRow.getAttribute('data-forecast')).toBe(latestC.forecast);
+    const biasedCells = await biasedRow.locator('td').allInnerTexts();
+    expect(biasedCells[2]).toBe('6 / 12');
+    expect(biasedCells[3]).toMatch(new RegExp(`^${NUMBER} %$`)); // sMAPE
+    expect(biasedCells[5]).toMatch(new RegExp(`^-${NUMBER} pcs/week$`)); // bias: the forecast runs low
+    expect(biasedCells[6]).toBe('0 %'); // 80 % coverage: every week above the interval
+    expect(biasedCells[8]).toMatch(/biased\s*\+6\.0$/);
+    expect(await biasedRow.getByTestId('biased').isVisible()).toBe(true);
+    await page.setViewportSize(TALL);
+    await page.screenshot({ path: SCREENSHOT_ACCURACY });
     await page.setViewportSize(VIEWER);
     expect(pageErrors).toEqual([]);
   }, 180_000);

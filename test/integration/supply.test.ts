@@ -112,6 +112,9 @@ describe('supply: demand, forecast, stocking policy', () => {
     expect(after.biased).toBe(true);
     expect(after.points[5].actual).toBe(actual[5]);
     expect(after.points[6].actual).toBeNull();
+    // The fan chart keeps the history the forecast was made from and draws the six weeks since as points.
+    const chart = (await p.api('/forecasts/chart?item=bracket-A1')).body.svg as string;
+    expect(chart.match(/<g class="actual"[^>]*>(.*?)<\/g>/)?.[1]?.match(/<circle/g)).toHaveLength(6);
     expect((await p.api('/forecasts/accuracy?item=bracket-A1')).body.summary).toMatch(
       /6 of 8 periods in, .*tracking signal 6\.0 — beyond ±4: demand is running above the forecast; re-forecast/,
     );

@@ -1,23 +1,34 @@
-/** The Supply page's pure parts (web/src/supply-model.ts): wire shapes, service targets, forecasts, scores, policy. */
+/**
+ * The Supply page's pure parts (web/src/supply-model.ts): wire shapes, service targets, forecasts, scores, how the
+ * forecasts are doing, policy.
+ */
 import { describe, expect, it } from 'vitest';
 import {
+  AccuracyResponse,
   DEFAULT_TARGET,
   ForecastsResponse,
   InventoryPolicy,
   ItemsResponse,
   SERVICE_TARGETS,
+  accuracyRow,
   amount,
+  biasText,
   chosenMethod,
   forecastText,
   intervalLevels,
   kindLabel,
+  maseText,
   nextPeriod,
+  percentText,
+  periodsInText,
   periodsLabel,
   policyQuery,
   reviewPeriod,
   scoreRows,
   serviceTarget,
+  smapeText,
   targetLabel,
+  trackingSignalText,
   units,
   urgency,
   type ForecastRecord,
@@ -246,3 +257,116 @@ describe('the policy', () => {
     expect(periodsLabel('week', 2)).toBe('weeks');
   });
 });
+
+describe('how the forecasts are doing', () => {
+  /**
+   * GET /forecasts/accuracy for an item forecast 8 weeks ahead at 100 pcs whose first 6 weeks came in at 180: every
+   * error +80, so MAE 80, bias (forecast − actual) −80, tracking signal 6 × 80 / 80 = 6 (biased beyond ±4), sMAPE
+   * 200 × 80 / 280 = 57.14 %; and an older forecast nothing has matched yet, whose measures JSON carries as null.
+   */
+  const body = {
+    item: 'bracket-A',
+    forecasts: [
+      {
+        forecast: 'f-2',
+        createdAt: FIRST - 3_600_000,
+        model: 'ETS(A,N,N)',
+        firstTs: FIRST,
+        horizon: 8,
+        matched: 6,
+        smape: 57.142857,
+        mase: 1.41592,
+        mae: 80,
+        bias: -80,
+        coverage: { '80': 0.33333, '95': 0.83333 },
+        trackingSignal: 6,
+        biased: true,
+        points: [{ ts: FIRST, forecast: 100, actual: 180, lower: { '80': 90 }, upper: { '80': 110 } }],
+      },
+      {
+        forecast: 'f-1',
+        createdAt: FIRST - 2 * WEEK,
+        model: 'Theta',
+        firstTs: FIRST + 10 * WEEK,
+        horizon: 12,
+        matched: 0,
+        smape: null,
+        mase: null,
+        mae: null,
+        bias: null,
+        coverage: {},
+        trackingSignal: null,
+        biased: false,
+      },
+    ],
+    summary:
+      'latest forecast of bracket-A: 6 of 8 periods in, sMAPE 57.1 %, bias -80.0 pcs/week, tracking signal 6.0 — ' +
+      'beyond ±4: demand is running above the forecast; re-forecast',
+  };
+  const item = { unit: 'pcs', period: 'week' };
+
+  it('reads the server’s answer, nulls for what nothing matched and no points where an older server sends none', () => {
+    const parsed = AccuracyResponse.parse(body);
+    expect(parsed.forecasts.map((f) => f.forecast)).toEqual(['f-2', 'f-1']);
+    expect(parsed.forecasts[1]?.smape).toBeNull();
+    expect(parsed.forecasts[1]?.points).toEqual([]);
+    expect(parsed.summary).toBe(body.summary);
+    expect(AccuracyResponse.safeParse({ ...body, forecasts: [{ forecast: 'f-3' }] }).success).toBe(false);
+  });
+
+  it('writes the latest forecast’s row as the table shows it, the tracking signal beyond ±4 flagged', () => {
+    const [latest, older] = AccuracyResponse.parse(body).forecasts;
+    expect(accuracyRow(latest ?? fail(), item)).toEqual({
+      forecast: 'f-2',
+      createdAt: FIRST - 3_600_000,
+      model: 'ETS(A,N,N)',
+      periods: '6 / 8',
+      smape: '57.1 %',
+      mase: '1.42',
+      bias: '-80 pcs/week',
+      coverage: [
+        { level: '80', text: '33 %' },
+        { level: '95', text: '83 %' },
+      ],
+      trackingSignal: '+6.0',
+      biased: true,
+    });
+    expect(accuracyRow(older ?? fail(), item)).toMatchObject({
+      periods: '0 / 12',
+      smape: '—',
+      mase: '—',
+      bias: '—',
+      coverage: [
+        { level: '80', text: '—' },
+        { level: '95', text: '—' },
+      ],
+      trackingSignal: '—',
+      biased: false,
+    });
+  });
+
+  it('formats each measure, a dash for none', () => {
+    expect([0.8333, 0.996, 1, 0, null, undefined].map(percentText)).toEqual([
+      '83 %',
+      '100 %',
+      '100 %',
+      '0 %',
+      '—',
+      '—',
+    ]);
+    expect(periodsInText(6, 8)).toBe('6 / 8');
+    expect([21.346, 0, 199.99, null].map(smapeText)).toEqual(['21.3 %', '0.0 %', '200.0 %', '—']);
+    expect([0.8149, 12.3456, null].map(maseText)).toEqual(['0.81', '12.35', '—']);
+    // Signed: + the forecast runs high (stock builds up), − it runs low; a spare part's fraction is kept.
+    expect(biasText(-80, 'pcs', 'week')).toBe('-80 pcs/week');
+    expect(biasText(12.6, 'kg', 'day')).toBe('+13 kg/day');
+    expect(biasText(0.054, 'pcs', 'week')).toBe('+0.05 pcs/week');
+    expect(biasText(0, 'pcs', 'week')).toBe('0 pcs/week');
+    expect(biasText(null, 'pcs', 'week')).toBe('—');
+    expect([6, -4.25, 0, null].map(trackingSignalText)).toEqual(['+6.0', '-4.3', '0.0', '—']);
+  });
+});
+
+function fail(): never {
+  throw new Error('missing row');
+}

@@ -23,6 +23,7 @@ import {
   type Verdict,
 } from './planning-model.js';
 import {
+  AccuracyResponse,
   FanChartResponse,
   ForecastResponse,
   ForecastsResponse,
@@ -163,6 +164,17 @@ export class ApiClient {
   ): Promise<ForecastRecord[]> {
     const { item, limit } = query;
     return (await this.#get('/api/v1/forecasts', { item, limit }, ForecastsResponse, signal)).forecasts;
+  }
+
+  /**
+   * How an item's recent forecasts (newest first) are doing as its demand comes in, with a sentence on the latest.
+   */
+  async forecastAccuracy(
+    query: { readonly item: string; readonly limit: number },
+    signal?: AbortSignal,
+  ): Promise<AccuracyResponse> {
+    const { item, limit } = query;
+    return this.#get('/api/v1/forecasts/accuracy', { item, limit }, AccuracyResponse, signal);
   }
 
   /** The fan chart of an item's latest forecast after its demand history, drawn by the server: SVG markup. */

@@ -1,11 +1,11 @@
 /**
- * The Supply page, the pure part: the wire shapes of /api/v1/items, /forecasts, /forecasts/chart and
- * /inventory/policy (mirroring Item, ForecastRecord and the policy in src/domain/supply.ts and
- * src/app/operations/supply.ts), the service targets a planner picks from, and how a forecast, its candidates'
- * scores and a policy read. No DOM here.
+ * The Supply page, the pure part: the wire shapes of /api/v1/items, /forecasts, /forecasts/chart,
+ * /forecasts/accuracy and /inventory/policy (mirroring Item, ForecastRecord, the accuracy and the policy in
+ * src/domain/supply.ts and src/app/operations/supply.ts), the service targets a planner picks from, and how a
+ * forecast, its candidates' scores, its accuracy since and a policy read. No DOM here.
  */
 import * as z from 'zod/mini';
-import { formatCompact } from './format.js';
+import { formatCompact, formatFixed } from './format.js';
 import { ganttWidth } from './planning-model.js';
 
 // As in model.ts: optional fields accept null, and enumerations a newer server may extend (item kinds, period units,
@@ -330,4 +330,148 @@ export const fanChartWidth = ganttWidth;
  */
 export function periodsLabel(period: string, count: number): string {
   return count === 1 ? period : `${period}s`;
+}
+
+/**
+ * How one stored forecast is doing as its demand comes in (GET /forecasts/accuracy): the M4 errors, bias and interval
+ * coverage on the periods recorded since it was made, and the tracking signal. A measure nothing matched yet arrives
+ * as null.
+ */
+export const ForecastAccuracy = z.object({
+  forecast: z.string(),
+  createdAt: z.number(),
+  model: z.string(),
+  firstTs: z.number(),
+  horizon: z.number(),
+  /** Forecast periods whose demand is in. */
+  matched: z.number(),
+  smape: optionalNumber,
+  mase: optionalNumber,
+  mae: optionalNumber,
+  /** Mean of forecast − actual: > 0 forecast too high, < 0 too low. */
+  bias: optionalNumber,
+  /** Share of the matched demand inside each interval, by level ("80", "95"); empty while nothing matched. */
+  coverage: z.record(z.string(), optionalNumber),
+  /** Σ(actual − forecast) / MAE. */
+  trackingSignal: optionalNumber,
+  /** |tracking signal| beyond the server's limit (4): the forecast leans one way. */
+  biased: z.boolean(),
+  points: z._default(
+    z.array(
+      z.object({
+        ts: z.number(),
+        forecast: z.number(),
+        actual: optionalNumber,
+        lower: z.record(z.string(), z.number()),
+        upper: z.record(z.string(), z.number()),
+      }),
+    ),
+    [],
+  ),
+});
+export type ForecastAccuracy = z.infer<typeof ForecastAccuracy>;
+export const AccuracyResponse = z.object({
+  item: z.string(),
+  forecasts: z.array(ForecastAccuracy),
+  summary: z.string(),
+});
+export type AccuracyResponse = z.infer<typeof AccuracyResponse>;
+
+/** How many of an item's recent forecasts the accuracy table shows. */
+export const ACCURACY_LIMIT = 5;
+
+/** The interval levels whose coverage the accuracy table shows. */
+export const ACCURACY_LEVELS = ['80', '95'] as const;
+
+/**
+ * A share (0..1) as a whole percentage; "—" for none.
+ * @example [0.8333, 1, null].map(percentText) // ['83 %', '100 %', '—']
+ */
+export function percentText(share: number | null | undefined): string {
+  return share == null || !Number.isFinite(share) ? '—' : `${Math.round(share * 100)} %`;
+}
+
+/**
+ * How many of a forecast's periods have their demand in.
+ * @example periodsInText(6, 8) // '6 / 8'
+ */
+export function periodsInText(matched: number, horizon: number): string {
+  return `${matched} / ${horizon}`;
+}
+
+/**
+ * sMAPE (already in percent) to one decimal; "—" for none.
+ * @example smapeText(21.346) // '21.3 %'
+ */
+export function smapeText(smape: number | null | undefined): string {
+  return smape == null || !Number.isFinite(smape) ? '—' : `${formatFixed(smape, 1)} %`;
+}
+
+/**
+ * MASE to two decimals; "—" for none.
+ * @example maseText(0.8149) // '0.81'
+ */
+export function maseText(mase: number | null | undefined): string {
+  return mase == null || !Number.isFinite(mase) ? '—' : formatFixed(mase, 2);
+}
+
+/** A number's text with "+" in front when it is positive, so the direction reads at a glance. */
+function signed(value: number, text: string): string {
+  return value > 0 ? `+${text}` : text;
+}
+
+/**
+ * The bias (mean of forecast − actual) with its unit per period, signed: + the forecast runs high, − low. A quantity
+ * as `amount` writes it, so a spare part's bias of a fraction of a unit does not read as 0.
+ * @example [biasText(-80, 'pcs', 'week'), biasText(0.054, 'pcs', 'week'), biasText(null, 'pcs', 'week')]
+ * // ['-80 pcs/week', '+0.05 pcs/week', '—']
+ */
+export function biasText(bias: number | null | undefined, unit: string, period: string): string {
+  return bias == null || !Number.isFinite(bias) ? '—' : `${signed(bias, amount(bias))} ${unit}/${period}`;
+}
+
+/**
+ * The tracking signal to one decimal, signed (+ demand above the forecast); "—" for none.
+ * @example [trackingSignalText(6), trackingSignalText(-4.25), trackingSignalText(null)] // ['+6.0', '-4.3', '—']
+ */
+export function trackingSignalText(signal: number | null | undefined): string {
+  return signal == null || !Number.isFinite(signal) ? '—' : signed(signal, formatFixed(signal, 1));
+}
+
+/** One row of the accuracy table, formatted. */
+export interface AccuracyRow {
+  readonly forecast: string;
+  readonly createdAt: number;
+  readonly model: string;
+  readonly periods: string;
+  readonly smape: string;
+  readonly mase: string;
+  readonly bias: string;
+  readonly coverage: readonly { readonly level: string; readonly text: string }[];
+  readonly trackingSignal: string;
+  readonly biased: boolean;
+}
+
+/**
+ * A stored forecast's accuracy as the table shows it, for its item's unit and period.
+ * @example accuracyRow(accuracy, { unit: 'pcs', period: 'week' })
+ * // { periods: '6 / 8', smape: '21.3 %', mase: '1.42', bias: '-80 pcs/week', coverage: [{ level: '80', text: '50 %' }, …], trackingSignal: '+6.0', biased: true, … }
+ */
+export function accuracyRow(
+  accuracy: ForecastAccuracy,
+  item: Pick<Item, 'unit' | 'period'>,
+  levels: readonly string[] = ACCURACY_LEVELS,
+): AccuracyRow {
+  return {
+    forecast: accuracy.forecast,
+    createdAt: accuracy.createdAt,
+    model: accuracy.model,
+    periods: periodsInText(accuracy.matched, accuracy.horizon),
+    smape: smapeText(accuracy.smape),
+    mase: maseText(accuracy.mase),
+    bias: biasText(accuracy.bias, item.unit, item.period),
+    coverage: levels.map((level) => ({ level, text: percentText(accuracy.coverage[level]) })),
+    trackingSignal: trackingSignalText(accuracy.trackingSignal),
+    biased: accuracy.biased,
+  };
 }

@@ -1,18 +1,21 @@
 /**
  * The Supply page: the items with their latest forecast (model, next period and its 80 % interval); for the selected
- * item, the server's fan chart, how the candidate methods scored on a rolling origin (the chosen one marked), and the
- * stocking policy for a service target and review mode with what to do now. A planner can forecast an item anew.
- * Loaded when the page shows.
+ * item, the server's fan chart, how the candidate methods scored on a rolling origin (the chosen one marked), how its
+ * recent forecasts are doing as demand comes in (a biased one flagged), and the stocking policy for a service target
+ * and review mode with what to do now. A planner can forecast an item anew. Loaded when the page shows.
  */
 import { ApiError, errorMessage, isAbort, type ApiClient } from './api.js';
 import { fact, h, replaceChildren, tableHead, windowPicker, type Column, type WindowPicker } from './dom.js';
 import { formatCompact, formatDateTime, formatDay } from './format.js';
 import { formatWhen } from './spc-model.js';
 import {
+  ACCURACY_LEVELS,
+  ACCURACY_LIMIT,
   DEFAULT_TARGET,
   MAX_REVIEW,
   REFORECAST_HORIZON,
   SERVICE_TARGETS,
+  accuracyRow,
   amount,
   fanChartWidth,
   forecastText,
@@ -26,6 +29,7 @@ import {
   targetLabel,
   units,
   urgency,
+  type AccuracyResponse,
   type ForecastRecord,
   type InventoryPolicy,
   type Item,
@@ -62,6 +66,9 @@ export class SupplyPage {
   readonly #reforecastStatus: HTMLElement;
   readonly #scoresSummary: HTMLElement;
   readonly #scores: HTMLElement;
+  readonly #accuracyHead: HTMLElement;
+  readonly #accuracySummary: HTMLElement;
+  readonly #accuracy: HTMLElement;
   readonly #target: HTMLSelectElement;
   readonly #reviewPicker: WindowPicker<ReviewMode>;
   readonly #reviewEvery: HTMLInputElement;
@@ -84,6 +91,7 @@ export class SupplyPage {
   #listRequest: AbortController | undefined;
   #chartRequest: AbortController | undefined;
   #policyRequest: AbortController | undefined;
+  #accuracyRequest: AbortController | undefined;
 
   constructor(options: SupplyPageOptions) {
     this.#options = options;
@@ -123,6 +131,14 @@ export class SupplyPage {
 
     this.#scoresSummary = h('div', { class: 'panel-summary' });
     this.#scores = h('div', { class: 'supply-scores', 'data-testid': 'forecast-scores' });
+
+    this.#accuracyHead = h('div', { class: 'panel-summary' });
+    this.#accuracySummary = h('p', {
+      class: 'supply-accuracy-summary',
+      'data-testid': 'accuracy-summary',
+      role: 'status',
+    });
+    this.#accuracy = h('div', { class: 'supply-accuracy-table', 'data-testid': 'forecast-accuracy' });
 
     this.#target = h(
       'select',
@@ -208,6 +224,17 @@ export class SupplyPage {
             this.#scoresSummary,
           ),
           this.#scores,
+        ),
+        h(
+          'section',
+          {
+            class: 'panel supply-accuracy',
+            'data-testid': 'supply-accuracy',
+            'aria-label': 'How the forecasts are doing',
+          },
+          h('div', { class: 'panel-head' }, h('h2', {}, 'How the forecasts are doing'), this.#accuracyHead),
+          this.#accuracySummary,
+          this.#accuracy,
         ),
         h(
           'section',
@@ -393,12 +420,13 @@ export class SupplyPage {
     );
   }
 
-  /** The selected item's forecast (from the list), then its fan chart and policy from the server. */
+  /** The selected item's forecast (from the list), then its fan chart, its forecasts' accuracy and policy. */
   #loadDetail(): void {
     const item = this.#items.find((i) => i.id === this.#selected);
     this.#renderForecast(item);
     this.#renderScores(item);
     void this.#loadChart(item);
+    void this.#loadAccuracy(item);
     void this.#loadPolicy();
   }
 
@@ -558,6 +586,129 @@ export class SupplyPage {
     } finally {
       if (this.#chartRequest === controller) this.#chartRequest = undefined;
     }
+  }
+
+  /** How the item's recent forecasts are doing; the server says so of an item without any, too. */
+  async #loadAccuracy(item: Item | undefined): Promise<void> {
+    this.#accuracyRequest?.abort();
+    if (!item) {
+      this.#accuracySummary.className = 'supply-accuracy-summary';
+      this.#accuracySummary.textContent = '';
+      replaceChildren(this.#accuracyHead);
+      replaceChildren(this.#accuracy, h('p', { class: 'empty' }, 'Select an item.'));
+      return;
+    }
+    const controller = new AbortController();
+    this.#accuracyRequest = controller;
+    const signal = controller.signal;
+    this.#accuracy.classList.add('loading');
+    try {
+      const accuracy = await this.#options.api.forecastAccuracy(
+        { item: item.id, limit: ACCURACY_LIMIT },
+        signal,
+      );
+      if (signal.aborted) return;
+      this.#renderAccuracy(item, accuracy);
+    } catch (error) {
+      if (isAbort(error) || signal.aborted) return;
+      this.#accuracySummary.className = 'supply-accuracy-summary error-text';
+      this.#accuracySummary.textContent = `Could not load how the forecasts are doing: ${errorMessage(error)}`;
+      replaceChildren(this.#accuracyHead);
+      replaceChildren(this.#accuracy);
+    } finally {
+      if (this.#accuracyRequest === controller) {
+        this.#accuracyRequest = undefined;
+        this.#accuracy.classList.remove('loading');
+      }
+    }
+  }
+
+  #renderAccuracy(item: Item, accuracy: AccuracyResponse): void {
+    const biased = accuracy.forecasts[0]?.biased === true;
+    this.#accuracySummary.className = biased ? 'supply-accuracy-summary biased' : 'supply-accuracy-summary';
+    this.#accuracySummary.textContent = accuracy.summary;
+    const count = accuracy.forecasts.length;
+    replaceChildren(
+      this.#accuracyHead,
+      count === 0 ? '' : count === 1 ? 'the latest forecast' : `the last ${count} forecasts`,
+    );
+    if (count === 0) {
+      replaceChildren(
+        this.#accuracy,
+        h('p', { class: 'empty' }, 'No forecast to follow yet — a planner can make one with Re-forecast.'),
+      );
+      return;
+    }
+    const now = Date.now();
+    replaceChildren(
+      this.#accuracy,
+      h(
+        'table',
+        { class: 'live-table supply-accuracy-rows' },
+        tableHead(
+          'Made',
+          'Model',
+          ['Periods in', { class: 'num', title: 'Forecast periods whose demand has been recorded since' }],
+          ['sMAPE', { class: 'num', title: 'Symmetric mean absolute percentage error on the periods in' }],
+          ['MASE', { class: 'num', title: 'Mean absolute scaled error on the periods in' }],
+          [
+            'Bias',
+            { class: 'num', title: 'Mean of forecast − actual: + the forecast runs high, − it runs low' },
+          ],
+          ...ACCURACY_LEVELS.map((l): Column => [
+            `${l} % coverage`,
+            { class: 'num', title: `Share of the demand in that fell inside the ${l} % interval` },
+          ]),
+          [
+            'Tracking signal',
+            {
+              class: 'num',
+              title:
+                'Running sum of errors (actual − forecast) over the mean absolute error; beyond ±4 it leans one way',
+            },
+          ],
+        ),
+        h(
+          'tbody',
+          {},
+          ...accuracy.forecasts.map((f) => {
+            const row = accuracyRow(f, item);
+            return h(
+              'tr',
+              { 'data-forecast': row.forecast, class: row.biased ? 'biased' : undefined },
+              h('td', { title: formatDateTime(row.createdAt) }, formatWhen(row.createdAt, now)),
+              h('td', { class: 'supply-model', title: row.model }, row.model),
+              h('td', { class: 'num' }, row.periods),
+              h('td', { class: 'num' }, row.smape),
+              h('td', { class: 'num' }, row.mase),
+              h('td', { class: 'num' }, row.bias),
+              ...row.coverage.map((c) => h('td', { class: 'num' }, c.text)),
+              h(
+                'td',
+                { class: 'num', 'data-testid': 'tracking-signal' },
+                row.biased
+                  ? h(
+                      'span',
+                      {
+                        class: 'pill pill-warn',
+                        'data-testid': 'biased',
+                        title: 'Beyond ±4: the errors lean one way; re-forecast',
+                      },
+                      'biased',
+                    )
+                  : null,
+                row.trackingSignal,
+              ),
+            );
+          }),
+        ),
+      ),
+      h(
+        'p',
+        { class: 'muted supply-note' },
+        'Measured on the periods whose demand has come in since each forecast was made, newest forecast first.',
+      ),
+    );
   }
 
   #setReview(mode: ReviewMode): void {

@@ -196,7 +196,8 @@ export function selectForecaster(
  * forecast (MSTL + ETS, with the week as well as the day for hourly data); for intermittent demand (a third or more
  * periods without any) Croston, SBA and TSB by RMSSE. ARIMA only up to ARIMA_MAX_LENGTH observations: its automatic
  * search on long seasonal series (700 hourly points, m = 24) took over a minute here, and selection fits it once
- * per origin. ETS with seasonal states only up to a period of 24 (as R), non-seasonal above.
+ * per origin. ETS and ARIMA with a season only up to a period of 24 (as R's ets; seasonal ARIMA with m = 52 is
+ * slow and rarely apt, fpp2 §12.1), non-seasonal above: the decomposition carries a longer season.
  */
 export function defaultCandidates(series: Series): {
   candidates: Forecaster[];
@@ -224,7 +225,7 @@ export function defaultCandidates(series: Series): {
   const multiSeasonal = seasonal.length > 1;
   const candidates: Forecaster[] = [
     ...(multiSeasonal ? [] : [series.period > 24 ? nonSeasonal(ets()) : ets()]),
-    ...(n <= ARIMA_MAX_LENGTH ? [arima()] : []),
+    ...(n <= ARIMA_MAX_LENGTH ? [series.period > 24 ? nonSeasonal(arima()) : arima()] : []),
     theta,
     naive2,
     drift,

@@ -258,13 +258,22 @@ export const forecastChart = defineOperation({
   handler: async (input, { services }) => {
     const item = await requireItem(services, input.item);
     const forecast = await latestForecast(services, item.id);
-    const history = demandSeries(await services.store.readDemand(item.id), item.period);
+    const demand = await services.store.readDemand(item.id);
+    // The history the forecast was made from; demand recorded since shows as points against the fan.
+    const history = demandSeries(
+      demand.filter((p) => p.ts <= forecast.history.to),
+      item.period,
+    );
+    const since = actualsSince(forecast, demand);
+    const known = since.findIndex((v) => !Number.isFinite(v));
+    const actual = known < 0 ? since : since.slice(0, known);
     const svg = renderFanChartSvg({
       title: `${item.name ?? item.id}: ${forecast.model}, ${forecast.mean.length} ${item.period}s ahead`,
       history: history.values,
       mean: forecast.mean,
       lower: forecast.lower,
       upper: forecast.upper,
+      ...(actual.length > 0 ? { actual } : {}),
       valueLabel: `demand (${item.unit} per ${item.period})`,
       periodLabel: `${item.period}s since ${new Date(history.from).toISOString().slice(0, 10)}`,
       width: input.width,
@@ -272,6 +281,19 @@ export const forecastChart = defineOperation({
     return { svg };
   },
 });
+
+/**
+ * The demand recorded for each of a forecast's periods, NaN where not yet known. A period with no record but before
+ * the latest recorded one had no demand (as the history counts it).
+ */
+function actualsSince(forecast: ForecastRecord, demand: readonly DemandPoint[]): number[] {
+  const byTs = new Map(demand.map((p) => [p.ts, p.quantity]));
+  const lastTs = demand.at(-1)?.ts ?? Number.NEGATIVE_INFINITY;
+  return forecast.mean.map((_, k) => {
+    const t = addPeriods(forecast.firstTs, forecast.period, k);
+    return byTs.get(t) ?? (t <= lastTs ? 0 : Number.NaN);
+  });
+}
 
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 const NullableNumber = z.number().nullable();
@@ -317,13 +339,10 @@ export const forecastAccuracyOperation = defineOperation({
   handler: async (input, { services }) => {
     const item = await requireItem(services, input.item);
     const demand = await services.store.readDemand(item.id);
-    const byTs = new Map(demand.map((p) => [p.ts, p.quantity]));
-    const lastTs = demand.at(-1)?.ts ?? Number.NEGATIVE_INFINITY;
     const forecasts = await services.store.listForecasts(item.id, input.limit);
     const rows = forecasts.map((f) => {
       const ts = f.mean.map((_, k) => addPeriods(f.firstTs, f.period, k));
-      // A period not recorded but before the latest recorded one had no demand (as the history counts it).
-      const actual = ts.map((t) => byTs.get(t) ?? (t <= lastTs ? 0 : Number.NaN));
+      const actual = actualsSince(f, demand);
       const history = demandSeries(
         demand.filter((p) => p.ts >= f.history.from && p.ts <= f.history.to),
         f.period,
