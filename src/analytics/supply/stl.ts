@@ -68,7 +68,8 @@ function loessAt(
     w[j] = 0;
     const r = Math.abs(j - xs);
     if (r <= h9) {
-      const wj = (r <= h1 ? 1 : (1 - (r / h) ** 3) ** 3) * (robustness === undefined ? 1 : (robustness[j - 1] ?? 0));
+      const wj =
+        (r <= h1 ? 1 : (1 - (r / h) ** 3) ** 3) * (robustness === undefined ? 1 : (robustness[j - 1] ?? 0));
       w[j] = wj;
       a += wj;
     }
