@@ -17,3 +17,4 @@ export * from './production.js';
 export * from './supply.js';
 export * from './model.js';
 export * from './embedder.js';
+export * from './llm.js';

@@ -71,3 +71,54 @@ connections:
     expect(() => loadConfig({ GEMBA_CONFIG_FILE: '/etc/gemba/missing.yaml' }, read)).toThrow(/cannot read/);
   });
 });
+
+describe('the language model settings', () => {
+  it('has none by default', () => {
+    expect(loadConfig({}).llm).toEqual({ provider: 'none' });
+  });
+
+  it('reads a local model with one thread by default', () => {
+    expect(
+      loadConfig({ GEMBA_LLM_PROVIDER: 'llama-cpp', GEMBA_LLM_MODEL_PATH: '/models/m.gguf' }).llm,
+    ).toEqual({
+      provider: 'llama-cpp',
+      modelPath: '/models/m.gguf',
+      threads: 1,
+      contextSize: 4096,
+      timeoutMs: 300_000,
+    });
+  });
+
+  it('reads an OpenAI-compatible server, its key from a file', () => {
+    const c = loadConfig(
+      {
+        GEMBA_LLM_PROVIDER: 'openai',
+        GEMBA_LLM_BASE_URL: 'http://127.0.0.1:11434',
+        GEMBA_LLM_MODEL: 'qwen2.5:7b-instruct',
+        GEMBA_LLM_API_KEY_FILE: '/run/secrets/llm',
+        GEMBA_LLM_CONTEXT_SIZE: '32768',
+      },
+      (p) => (p === '/run/secrets/llm' ? 'sk-local\n' : ''),
+    );
+    expect(c.llm).toEqual({
+      provider: 'openai',
+      baseUrl: 'http://127.0.0.1:11434',
+      model: 'qwen2.5:7b-instruct',
+      apiKey: 'sk-local',
+      contextSize: 32768,
+      timeoutMs: 300_000,
+    });
+  });
+
+  it('names what a provider is missing, and a wrong value', () => {
+    expect(() => loadConfig({ GEMBA_LLM_PROVIDER: 'llama-cpp' })).toThrow(/needs GEMBA_LLM_MODEL_PATH/);
+    expect(() => loadConfig({ GEMBA_LLM_PROVIDER: 'openai', GEMBA_LLM_MODEL: 'm' })).toThrow(
+      /needs GEMBA_LLM_BASE_URL \(/,
+    );
+    expect(() => loadConfig({ GEMBA_LLM_PROVIDER: 'openai' })).toThrow(
+      /GEMBA_LLM_BASE_URL and GEMBA_LLM_MODEL/,
+    );
+    expect(() => loadConfig({ GEMBA_LLM_PROVIDER: 'gpt' })).toThrow(/GEMBA_LLM_PROVIDER/);
+    expect(() => loadConfig({ GEMBA_LLM_THREADS: '0' })).toThrow(/GEMBA_LLM_THREADS/);
+  });
+});

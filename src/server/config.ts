@@ -43,6 +43,26 @@ const EnvSchema = z.object({
   GEMBA_CONFIG_FILE: z.string().min(1).optional(),
   /** How often the embedded broker re-publishes each changed tag's latest value on its UNS topic. */
   GEMBA_UNS_REPUBLISH_INTERVAL_MS: int(0, 3_600_000).default(1000),
+  /** The language model the assistant and `/v1` use: none (the assistant routes questions without one). */
+  GEMBA_LLM_PROVIDER: z.enum(['none', 'llama-cpp', 'openai']).default('none'),
+  /** llama-cpp: the GGUF file. */
+  GEMBA_LLM_MODEL_PATH: z.string().min(1).optional(),
+  /**
+   * llama-cpp: CPU threads. 1 by default because it was measured faster on a 2-core machine: with 2 threads
+   * llama.cpp ran small models 20–50× slower (the threads contend with everything else on the box). On more
+   * cores, try more and measure.
+   */
+  GEMBA_LLM_THREADS: int(1, 256).default(1),
+  /** Tokens of context (prompt + reply): what llama-cpp allocates, or what the openai server's model holds. */
+  GEMBA_LLM_CONTEXT_SIZE: int(256, 1_048_576).default(4096),
+  /** openai: the server, with or without /v1 (Ollama, vLLM, LM Studio, a cloud API, another Gemba). */
+  GEMBA_LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** openai: the model id on that server. */
+  GEMBA_LLM_MODEL: z.string().min(1).optional(),
+  /** openai: sent as a bearer token; local servers usually need none. */
+  GEMBA_LLM_API_KEY: z.string().min(1).optional(),
+  /** Longest one chat may take; local CPU generation with a real model can take minutes. */
+  GEMBA_LLM_TIMEOUT_MS: int(1000, 3_600_000).default(300_000),
   GEMBA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -68,14 +88,34 @@ export interface GembaConfig {
   readonly webDir: string | undefined;
   readonly adminToken: string | undefined;
   readonly logLevel: z.infer<typeof EnvSchema>['GEMBA_LOG_LEVEL'];
+  readonly llm: LlmConfig;
 }
+
+/** Which language model to use, if any. */
+export type LlmConfig =
+  | { readonly provider: 'none' }
+  | {
+      readonly provider: 'llama-cpp';
+      readonly modelPath: string;
+      readonly threads: number;
+      readonly contextSize: number;
+      readonly timeoutMs: number;
+    }
+  | {
+      readonly provider: 'openai';
+      readonly baseUrl: string;
+      readonly model: string;
+      readonly apiKey: string | undefined;
+      readonly contextSize: number;
+      readonly timeoutMs: number;
+    };
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads `<VAR>_FILE` into `<VAR>` for secrets (the Docker/Kubernetes secret convention). */
 function resolveFileSecrets(env: Env, readFile: (path: string) => string): Env {
   const out: Record<string, string | undefined> = { ...env };
-  for (const name of ['GEMBA_ADMIN_TOKEN']) {
+  for (const name of ['GEMBA_ADMIN_TOKEN', 'GEMBA_LLM_API_KEY']) {
     const file = env[`${name}_FILE`];
     if (file !== undefined && env[name] === undefined) out[name] = readFile(file).trim();
   }
@@ -116,7 +156,48 @@ export function loadConfig(
     webDir: e.GEMBA_WEB_DIR,
     adminToken: e.GEMBA_ADMIN_TOKEN,
     logLevel: e.GEMBA_LOG_LEVEL,
+    llm: llmConfig(e),
   };
+}
+
+function llmConfig(e: z.infer<typeof EnvSchema>): LlmConfig {
+  const common = { contextSize: e.GEMBA_LLM_CONTEXT_SIZE, timeoutMs: e.GEMBA_LLM_TIMEOUT_MS };
+  switch (e.GEMBA_LLM_PROVIDER) {
+    case 'none':
+      return { provider: 'none' };
+    case 'llama-cpp':
+      if (e.GEMBA_LLM_MODEL_PATH === undefined) {
+        throw new UserError(
+          'invalid_input',
+          'configuration: GEMBA_LLM_PROVIDER=llama-cpp needs GEMBA_LLM_MODEL_PATH (a GGUF file)',
+        );
+      }
+      return {
+        provider: 'llama-cpp',
+        modelPath: e.GEMBA_LLM_MODEL_PATH,
+        threads: e.GEMBA_LLM_THREADS,
+        ...common,
+      };
+    case 'openai': {
+      const missing = [
+        e.GEMBA_LLM_BASE_URL === undefined && 'GEMBA_LLM_BASE_URL',
+        e.GEMBA_LLM_MODEL === undefined && 'GEMBA_LLM_MODEL',
+      ].filter((name) => name !== false);
+      if (e.GEMBA_LLM_BASE_URL === undefined || e.GEMBA_LLM_MODEL === undefined) {
+        throw new UserError(
+          'invalid_input',
+          `configuration: GEMBA_LLM_PROVIDER=openai needs ${missing.join(' and ')} (the server and its model id)`,
+        );
+      }
+      return {
+        provider: 'openai',
+        baseUrl: e.GEMBA_LLM_BASE_URL,
+        model: e.GEMBA_LLM_MODEL,
+        apiKey: e.GEMBA_LLM_API_KEY,
+        ...common,
+      };
+    }
+  }
 }
 
 /** The config file: connections today; unknown keys are refused so a typo does not pass silently. */

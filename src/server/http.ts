@@ -15,7 +15,9 @@ import Fastify, {
 import type { WebSocket } from 'ws';
 import { type App } from '../app/registry.js';
 import {
+  type Embedder,
   GembaError,
+  type LlmProvider,
   type Principal,
   type SampleBatch,
   type SampleBus,
@@ -27,6 +29,7 @@ import {
 } from '../domain/index.js';
 import { httpStatus } from './error-mapping.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { registerOpenAiCompat } from './openai-compat.js';
 
 export interface HttpServerOptions {
   readonly app: App;
@@ -38,6 +41,10 @@ export interface HttpServerOptions {
   readonly version: string;
   readonly logLevel: string;
   readonly startedAt: number;
+  /** The model served at `/v1/chat/completions` (OpenAI-compatible); without one that route answers 503. */
+  readonly llm?: LlmProvider | undefined;
+  /** The embedder served at `/v1/embeddings`; without one, the default (USE) is opened on first use. */
+  readonly embedder?: Embedder | undefined;
 }
 
 export interface HttpServer extends AsyncDisposable {
@@ -136,6 +143,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       },
     });
   }
+
+  await registerOpenAiCompat(fastify, { authenticate, llm: options.llm, embedder: options.embedder });
 
   await fastify.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   const streams = new LiveStreams(app, (error) => fastify.log.warn({ err: error }, 'live stream'));

@@ -34,6 +34,7 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
     adminToken: platform.adminToken,
     app: platform.app,
     mqttUrl: platform.mqttUrl,
+    llm: platform.llm,
     dataDir: dir.path,
     async api(path, init = {}) {
       const token = init.token === undefined ? platform.adminToken : init.token;
