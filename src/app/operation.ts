@@ -11,6 +11,11 @@ export interface OperationContext {
   readonly services: AppServices;
   /** Aborted when the caller goes away or cancels. */
   readonly signal?: AbortSignal;
+  /**
+   * Calls another operation as the same principal, validated, permission-checked and audited like any call (the
+   * assistant's tools run through it, so a viewer's question reaches only what a viewer may).
+   */
+  readonly invoke?: (name: string, input: unknown) => Promise<unknown>;
 }
 
 export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {

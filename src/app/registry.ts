@@ -57,6 +57,7 @@ import {
   undeployModel,
 } from './operations/models.js';
 import type { AppServices } from './services.js';
+import { askAssistant } from './operations/assistant.js';
 
 /** Every operation of the platform. HTTP routes, OpenAPI, CLI commands and assistant tools derive from it. */
 export const OPERATIONS: readonly Operation[] = [
@@ -103,6 +104,7 @@ export const OPERATIONS: readonly Operation[] = [
   undeployModel,
   checkModelDrift,
   registerModel,
+  askAssistant,
 ];
 
 /** Turns zod issues into one readable line per field. */
@@ -159,7 +161,12 @@ export class App {
         details: { issues: parsed.error.issues.slice(0, 20) },
       });
     }
-    const ctx = { principal, services: this.services, ...(signal !== undefined && { signal }) };
+    const ctx = {
+      principal,
+      services: this.services,
+      ...(signal !== undefined && { signal }),
+      invoke: (other: string, otherInput: unknown) => this.call(other, otherInput, principal, signal),
+    };
     if (!op.audit) return op.handler(parsed.data, ctx);
     const entry = {
       ts: this.services.clock.now(),

@@ -7,6 +7,7 @@ import type { LiveSpc } from './spc/live-spc.js';
 import type { LiveModels } from './ml/live-models.js';
 import type { LiveRescheduler, PlanSolver } from './planning/planner.js';
 import type { TagDirectory } from './tag-directory.js';
+import type { SemanticRouter } from './assistant/router.js';
 
 export interface AppServices {
   readonly store: Omit<PlatformStore, typeof Symbol.asyncDispose>;
@@ -21,4 +22,6 @@ export interface AppServices {
   readonly rescheduler: LiveRescheduler;
   /** Where schedule searches run (worker threads in the server). */
   readonly planSolver: PlanSolver;
+  /** The assistant's router (with the platform's sentence embedder); a keyword-only one when absent. */
+  readonly assistant?: SemanticRouter;
 }

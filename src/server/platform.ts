@@ -19,20 +19,25 @@ import { type EmbeddedBroker, startEmbeddedBroker } from '../adapters/broker/aed
 import { decodeUnsMessage } from '../adapters/ingest/mqtt/uns.js';
 import { startUnsRepublisher } from '../adapters/broker/aedes/uns.republisher.js';
 import { openDuckDbStore } from '../adapters/storage/duckdb/duckdb.store.js';
+import { lazyUseEmbedder } from '../adapters/embeddings/use/use.embedder.js';
+import { createLlamaCppProvider } from '../adapters/llm/llama-cpp/llama-cpp.provider.js';
+import { createOpenAiProvider } from '../adapters/llm/openai/openai.provider.js';
 import {
   type Clock,
   type ConnectionConfig,
   type ConnectionKind,
   type ConnectorKit,
   type IngestSink,
+  type LlmProvider,
   type Principal,
   UnexpectedError,
 } from '../domain/index.js';
 import { ConnectionManager } from '../app/connections.js';
+import { SemanticRouter } from '../app/assistant/router.js';
 import { createIngestSink } from '../app/ingest/sink.js';
 import { createLog, type Log } from './log.js';
 import { CONNECTOR_KITS } from './connectors.js';
-import type { GembaConfig } from './config.js';
+import type { GembaConfig, LlmConfig } from './config.js';
 import { startDemoPlant } from './demo.js';
 import { type HttpServer, startHttpServer } from './http.js';
 import { DisposableStack } from './disposables.js';
@@ -44,6 +49,8 @@ export interface Platform extends AsyncDisposable {
   readonly adminToken: string | undefined;
   readonly app: App;
   readonly mqttUrl: string | undefined;
+  /** The configured language model (GEMBA_LLM_PROVIDER), also served at `/v1`; undefined when none. */
+  readonly llm: LlmProvider | undefined;
 }
 
 /** The principal Gemba itself acts as when it sets up the demo plant. */
@@ -112,6 +119,8 @@ export async function openCore(options: {
   readonly rescheduleTimeLimitMs?: number;
   /** Where schedule searches run; default worker threads (src/server/plan-workers.ts). */
   readonly planSolver?: PlanSolver;
+  /** The assistant's router; default one matching by keyword cues alone (no sentence encoder). */
+  readonly assistant?: SemanticRouter;
 }): Promise<Core> {
   const { clock } = options;
   mkdirSync(options.dataDir, { recursive: true });
@@ -205,6 +214,7 @@ export async function openCore(options: {
       models,
       rescheduler,
       planSolver,
+      ...(options.assistant !== undefined && { assistant: options.assistant }),
     });
     late.sink = createIngestSink(app, SYSTEM_PRINCIPAL);
     const moved = stack.move();
@@ -221,6 +231,8 @@ export async function createPlatform(config: GembaConfig, clock: Clock = systemC
   const stack = new DisposableStack();
   try {
     const log = createLog(config.logLevel);
+    // One sentence encoder for the assistant's router and /v1/embeddings, loaded when first needed.
+    const embedder = stack.use(lazyUseEmbedder());
     const { app, tokens, bus, connections } = stack.use(
       await openCore({
         dataDir,
@@ -229,6 +241,7 @@ export async function createPlatform(config: GembaConfig, clock: Clock = systemC
         kits: CONNECTOR_KITS,
         fileConnections: config.connections,
         log,
+        assistant: new SemanticRouter({ embedder }),
       }),
     );
     const adminToken = await bootstrapAdmin({ ...config, dataDir }, tokens, app);
@@ -257,6 +270,9 @@ export async function createPlatform(config: GembaConfig, clock: Clock = systemC
       }
     }
 
+    const llm = await openLlmProvider(config.llm);
+    if (llm !== undefined) stack.use(llm);
+
     const http: HttpServer = stack.use(
       await startHttpServer({
         app,
@@ -268,6 +284,8 @@ export async function createPlatform(config: GembaConfig, clock: Clock = systemC
         version: packageVersion(),
         logLevel: config.logLevel,
         startedAt,
+        llm,
+        embedder,
       }),
     );
 
@@ -295,6 +313,7 @@ export async function createPlatform(config: GembaConfig, clock: Clock = systemC
       adminToken,
       app,
       mqttUrl: broker?.url,
+      llm,
       async [Symbol.asyncDispose]() {
         await moved.disposeAsync();
       },
@@ -302,6 +321,24 @@ export async function createPlatform(config: GembaConfig, clock: Clock = systemC
   } catch (error) {
     await stack.disposeAsync();
     throw error;
+  }
+}
+
+/** The language model of the configuration, loaded (a local GGUF) or set up (a server); none by default. */
+async function openLlmProvider(config: LlmConfig): Promise<LlmProvider | undefined> {
+  switch (config.provider) {
+    case 'none':
+      return undefined;
+    case 'llama-cpp':
+      return createLlamaCppProvider(config);
+    case 'openai':
+      return createOpenAiProvider({
+        baseUrl: config.baseUrl,
+        model: config.model,
+        contextSize: config.contextSize,
+        timeoutMs: config.timeoutMs,
+        ...(config.apiKey !== undefined && { apiKey: config.apiKey }),
+      });
   }
 }
 

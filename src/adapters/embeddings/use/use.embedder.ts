@@ -63,3 +63,22 @@ export async function openUseEmbedder(): Promise<UseEmbedder> {
     },
   };
 }
+
+/**
+ * A USE embedder that loads the model on its first `embed` (the platform holds one for the assistant's router and
+ * `/v1/embeddings`, and most plants may never ask), then keeps it; disposing frees it if it was loaded.
+ */
+export function lazyUseEmbedder(): UseEmbedder {
+  let opened: Promise<UseEmbedder> | undefined;
+  return {
+    id: 'use-lite-en',
+    dimensions: DIMENSIONS,
+    async embed(texts: readonly string[]): Promise<Float32Array[]> {
+      opened ??= openUseEmbedder();
+      return (await opened).embed(texts);
+    },
+    async [Symbol.asyncDispose](): Promise<void> {
+      if (opened !== undefined) await (await opened.catch(() => undefined))?.[Symbol.asyncDispose]();
+    },
+  };
+}

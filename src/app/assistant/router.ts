@@ -1,0 +1,509 @@
+/**
+ * The assistant with no language model: a semantic router. Each intent is a kind of question operators ask (the
+ * value of a signal now, its average or peak over a window, the active alarms, what stopped a machine, open work
+ * orders, an item's forecast or what to order); the question is matched to intents by sentence embeddings of their
+ * example questions plus keyword cues, the asset, tag, item and time window are filled from the question, and the
+ * intent's operation answers through the same tool path a model would use (`invoke`: validated, permission-checked
+ * and audited as the asking user). Every number in an answer comes from a tool result and is cited; a question it
+ * cannot place gets "I cannot answer that" and what it can answer, never a guess.
+ */
+import { type Embedder, cosineSimilarity } from '../../domain/embedder.js';
+import {
+  type Asset,
+  type Item,
+  type PlantEvent,
+  type Sample,
+  type Tag,
+  UserError,
+  type WorkOrder,
+} from '../../domain/index.js';
+import { type Match, type TimeWindow, matchAsset, matchItem, matchTag, parseWindow } from './slots.js';
+
+/** What an answer rests on: the operation that produced it and the asset, tag, item, window or record. */
+export interface Citation {
+  readonly source: string;
+  readonly asset?: string;
+  readonly tag?: string;
+  readonly item?: string;
+  readonly from?: number;
+  readonly to?: number;
+  /** The time of a single reading. */
+  readonly at?: number;
+  /** A record: a forecast id, a work-order id, an event id. */
+  readonly ref?: string;
+  /** The same in words, for a footnote. */
+  readonly label: string;
+}
+
+export interface ToolCallRecord {
+  readonly name: string;
+  readonly input: unknown;
+  readonly ok: boolean;
+  readonly ms: number;
+  readonly error?: string;
+}
+
+export interface AssistantAnswer {
+  readonly question: string;
+  readonly answer: string;
+  /** `router` without a model. */
+  readonly mode: 'router';
+  /** The intent chosen, or none when the question could not be placed. */
+  readonly intent?: string;
+  /** Similarity of the question to the intent's examples (0…1), keyword cues included. */
+  readonly confidence: number;
+  readonly citations: readonly Citation[];
+  readonly toolCalls: readonly ToolCallRecord[];
+  /** True when the assistant declined: a change to the plant, or a question outside what it knows. */
+  readonly declined: boolean;
+}
+
+/** Calls an operation as the asking user (App.call underneath). */
+export type Invoke = (name: string, input: unknown) => Promise<unknown>;
+
+interface Context {
+  readonly question: string;
+  readonly now: number;
+  readonly tool: <T>(name: string, input: unknown) => Promise<T>;
+  readonly assets: () => Promise<readonly Asset[]>;
+  readonly tagsOf: (asset: string) => Promise<readonly Tag[]>;
+  readonly items: () => Promise<readonly Item[]>;
+  readonly cite: (c: Citation) => void;
+}
+
+interface Intent {
+  readonly name: string;
+  /** Example questions, embedded once. */
+  readonly examples: readonly string[];
+  /** Cues that raise this intent's score by KEYWORD_BONUS. */
+  readonly keywords: RegExp;
+  /** Cues that rule it out (e.g. "average" for the current value). */
+  readonly not?: RegExp;
+  readonly run: (ctx: Context) => Promise<string>;
+}
+
+const KEYWORD_BONUS = 0.2;
+/** Below this combined score the router says it cannot answer. */
+export const MIN_CONFIDENCE = 0.6;
+
+const fmt = (v: number): string =>
+  Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : Number(v.toPrecision(4)).toString();
+const iso = (ts: number): string => new Date(ts).toISOString().replace('.000Z', 'Z');
+const clock = (ts: number): string => new Date(ts).toISOString().slice(11, 19);
+const windowText = (w: TimeWindow): string => `${w.label} (${iso(w.from)} – ${iso(w.to)})`;
+
+/** A missing slot: the answer asks for it and lists what there is. */
+class NeedSlot extends UserError {
+  constructor(message: string) {
+    super('invalid_input', message);
+  }
+}
+
+async function requireAsset(ctx: Context): Promise<Asset> {
+  const assets = await ctx.assets();
+  const match = matchAsset(ctx.question, assets);
+  if (match) return match.value;
+  const machines = assets.filter((a) => a.level === 'equipment').map((a) => a.name);
+  throw new NeedSlot(
+    `Which machine do you mean? I know ${machines.slice(0, 12).join(', ')}${machines.length > 12 ? ', …' : ''}.`,
+  );
+}
+
+async function requireTag(ctx: Context, asset: Asset): Promise<Tag> {
+  const tags = (await ctx.tagsOf(asset.path)).filter((t) => t.asset === asset.path);
+  const match: Match<Tag> | undefined = matchTag(ctx.question, tags);
+  if (match) return match.value;
+  throw new NeedSlot(
+    `Which signal of ${asset.name}? It has ${tags.map((t) => t.name).join(', ') || 'no tags'}.`,
+  );
+}
+
+async function requireItem(ctx: Context): Promise<Item> {
+  const items = await ctx.items();
+  const match = matchItem(ctx.question, items);
+  if (match) return match.value;
+  throw new NeedSlot(`Which item? I know ${items.map((i) => i.name ?? i.id).join(', ') || 'no items yet'}.`);
+}
+
+const withUnit = (v: number, tag: Tag): string => `${fmt(v)}${tag.unit ? ` ${tag.unit}` : ''}`;
+
+const INTENTS: readonly Intent[] = [
+  {
+    name: 'latest_value',
+    examples: [
+      'what is the oil temperature on press 3 now',
+      'current vibration of mill 2',
+      "what's the hydraulic pressure of press 1 right now",
+      'latest motor temperature reading on the lathe',
+      'how hot is the spindle of mill 1',
+    ],
+    keywords: /\b(now|current(ly)?|latest|right now|at the moment|reading)\b/,
+    not: /\b(average|mean|avg|max(imum)?|min(imum)?|highest|lowest|peak|trend)\b/,
+    async run(ctx) {
+      const asset = await requireAsset(ctx);
+      const tag = await requireTag(ctx, asset);
+      const { samples } = await ctx.tool<{ samples: Sample[] }>('samples.latest', { tags: [tag.path] });
+      const s = samples[0];
+      if (!s) return `${asset.name} has no ${tag.name} samples stored yet.`;
+      ctx.cite({
+        source: 'samples.latest',
+        asset: asset.path,
+        tag: tag.path,
+        at: s.ts,
+        label: `${tag.path} at ${iso(s.ts)}`,
+      });
+      const age = Math.round((ctx.now - s.ts) / 1000);
+      return `${asset.name} ${tag.name} is ${withUnit(s.value, tag)} (at ${clock(s.ts)} UTC, ${age} s ago${s.quality === 'good' ? '' : `, quality ${s.quality}`}).`;
+    },
+  },
+  {
+    name: 'window_stats',
+    examples: [
+      'what was the average oil temperature on press 3 over the last 2 hours',
+      'maximum vibration of mill 1 today',
+      'lowest hydraulic pressure on press 2 in the last hour',
+      'peak power of the lathe yesterday',
+      'mean spindle load of mill 3 this week',
+    ],
+    keywords: /\b(average|mean|avg|max(imum)?|min(imum)?|highest|lowest|peak)\b/,
+    async run(ctx) {
+      const asset = await requireAsset(ctx);
+      const tag = await requireTag(ctx, asset);
+      const w = parseWindow(ctx.question, ctx.now, 3_600_000);
+      const { buckets } = await ctx.tool<{
+        buckets: { min: number; max: number; avg: number; count: number }[];
+      }>('samples.buckets', { tag: tag.path, from: w.from, to: w.to, bucketMs: Math.max(1, w.to - w.from) });
+      const count = buckets.reduce((n, b) => n + b.count, 0);
+      if (count === 0) return `${asset.name} has no ${tag.name} samples in ${windowText(w)}.`;
+      const avg = buckets.reduce((s, b) => s + b.avg * b.count, 0) / count;
+      const min = Math.min(...buckets.map((b) => b.min));
+      const max = Math.max(...buckets.map((b) => b.max));
+      ctx.cite({
+        source: 'samples.buckets',
+        asset: asset.path,
+        tag: tag.path,
+        from: w.from,
+        to: w.to,
+        label: `${tag.path}, ${windowText(w)}`,
+      });
+      const q = ctx.question.toLowerCase();
+      const asked = /\b(max(imum)?|highest|peak)\b/.test(q)
+        ? `peaked at ${withUnit(max, tag)}`
+        : /\b(min(imum)?|lowest)\b/.test(q)
+          ? `was at least ${withUnit(min, tag)}`
+          : `averaged ${withUnit(avg, tag)}`;
+      return `${asset.name} ${tag.name} ${asked} over ${w.label} (average ${withUnit(avg, tag)}, min ${withUnit(min, tag)}, max ${withUnit(max, tag)}; ${count.toLocaleString('en-US')} samples).`;
+    },
+  },
+  {
+    name: 'active_alarms',
+    examples: [
+      'which alarms are active',
+      'are there any alarms on press 3',
+      'show me the open alarms in the stamping area',
+      'what alarms are raised right now',
+    ],
+    keywords: /\balarms?\b/,
+    async run(ctx) {
+      const assets = await ctx.assets();
+      const scope = matchAsset(ctx.question, assets)?.value;
+      const w = parseWindow(ctx.question, ctx.now, 7 * 86_400_000);
+      const { events } = await ctx.tool<{ events: PlantEvent[] }>('events.list', {
+        kinds: ['alarm'],
+        from: w.from,
+        to: w.to,
+        limit: 10_000,
+        ...(scope ? { under: scope.path } : {}),
+      });
+      // Newest first: the first event of each (asset, code) is its current state.
+      const latest = new Map<string, PlantEvent>();
+      for (const e of events) {
+        if (e.kind !== 'alarm') continue;
+        const key = `${e.asset}|${e.code}`;
+        if (!latest.has(key)) latest.set(key, e);
+      }
+      const active = [...latest.values()].filter((e) => e.kind === 'alarm' && e.state === 'raised');
+      ctx.cite({
+        source: 'events.list',
+        ...(scope ? { asset: scope.path } : {}),
+        from: w.from,
+        to: w.to,
+        label: `alarm events${scope ? ` under ${scope.path}` : ''}, ${windowText(w)}`,
+      });
+      const where = scope ? ` on ${scope.name}` : '';
+      if (active.length === 0) return `No alarms are active${where} (alarm events of ${w.label}).`;
+      const name = (path: string) => assets.find((a) => a.path === path)?.name ?? path;
+      const lines = active
+        .slice(0, 8)
+        .map(
+          (e) =>
+            `${name(e.asset)}: ${e.kind === 'alarm' ? `${e.code} (${e.severity})` : ''} since ${clock(e.ts)} UTC${e.message ? ` — ${e.message}` : ''}`,
+        );
+      return `${active.length} alarm${active.length === 1 ? ' is' : 's are'} active${where}:\n- ${lines.join('\n- ')}${active.length > 8 ? `\n- … and ${active.length - 8} more` : ''}`;
+    },
+  },
+  {
+    name: 'stops',
+    examples: [
+      'what failed on press 3 this month',
+      'why did press 3 stop',
+      'how often was mill 2 down this week',
+      'downtime of the lathe yesterday',
+      'list the breakdowns of press 1 in the last 7 days',
+    ],
+    keywords: /\b(fail(ed|ure|ures)?|down(time)?|stop(ped|s)?|break ?downs?|trip(ped|s)?|broke)\b/,
+    async run(ctx) {
+      const asset = await requireAsset(ctx);
+      const w = parseWindow(ctx.question, ctx.now, 7 * 86_400_000);
+      const { events } = await ctx.tool<{ events: PlantEvent[] }>('events.list', {
+        kinds: ['machine_state'],
+        under: asset.path,
+        from: w.from,
+        to: w.to,
+        limit: 10_000,
+      });
+      ctx.cite({
+        source: 'events.list',
+        asset: asset.path,
+        from: w.from,
+        to: w.to,
+        label: `machine states of ${asset.path}, ${windowText(w)}`,
+      });
+      const states = events.filter((e) => e.kind === 'machine_state').sort((a, b) => a.ts - b.ts);
+      const downs: { ts: number; reason: string; ms: number }[] = [];
+      states.forEach((e, i) => {
+        if (e.kind !== 'machine_state' || e.state !== 'down') return;
+        const next = states.slice(i + 1).find((n) => n.kind === 'machine_state' && n.state !== 'down');
+        downs.push({ ts: e.ts, reason: e.reason ?? 'no reason given', ms: (next?.ts ?? w.to) - e.ts });
+      });
+      if (downs.length === 0) return `${asset.name} did not go down in ${w.label}.`;
+      const byReason = new Map<string, number>();
+      for (const d of downs) byReason.set(d.reason, (byReason.get(d.reason) ?? 0) + 1);
+      const hours = downs.reduce((s, d) => s + d.ms, 0) / 3_600_000;
+      const reasons = [...byReason].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ×${n}`);
+      const last = downs.at(-1);
+      return `${asset.name} went down ${downs.length} time${downs.length === 1 ? '' : 's'} in ${w.label}: ${reasons.join(', ')}; ${fmt(hours)} h down in all${last ? ` (latest at ${iso(last.ts)})` : ''}.`;
+    },
+  },
+  {
+    name: 'work_orders',
+    examples: [
+      'open work orders for press 3',
+      'which work orders are in progress',
+      'is there a work order for the bearing on press 3',
+      'what maintenance jobs are open in the machining area',
+    ],
+    keywords: /\b(work ?orders?|maintenance jobs?|wo)\b/,
+    async run(ctx) {
+      const scope = matchAsset(ctx.question, await ctx.assets())?.value;
+      const { workOrders } = await ctx.tool<{ workOrders: WorkOrder[] }>('workorders.list', {
+        status: ['proposed', 'open', 'assigned', 'in_progress'],
+        limit: 100,
+        ...(scope ? { under: scope.path } : {}),
+      });
+      ctx.cite({
+        source: 'workorders.list',
+        ...(scope ? { asset: scope.path } : {}),
+        label: `work orders not done or cancelled${scope ? ` under ${scope.path}` : ''}`,
+      });
+      const where = scope ? ` for ${scope.name}` : '';
+      if (workOrders.length === 0) return `No work orders are open${where}.`;
+      const lines = workOrders.slice(0, 8).map((o) => `${o.id} ${o.title} (${o.status}, ${o.priority})`);
+      return `${workOrders.length} work order${workOrders.length === 1 ? ' is' : 's are'} open${where}:\n- ${lines.join('\n- ')}`;
+    },
+  },
+  {
+    name: 'forecast',
+    examples: [
+      'what is the demand forecast for bracket A',
+      'how many bracket B will we need next week',
+      'forecast of the spare bearing demand',
+      'expected demand for bracket C over the next weeks',
+    ],
+    keywords: /\b(forecast|demand|need next|expected demand)\b/,
+    async run(ctx) {
+      const item = await requireItem(ctx);
+      const { forecasts } = await ctx.tool<{
+        forecasts: {
+          id: string;
+          model: string;
+          firstTs: number;
+          period: string;
+          mean: number[];
+          lower: Record<string, number[]>;
+          upper: Record<string, number[]>;
+        }[];
+      }>('forecasts.list', { item: item.id, limit: 1 });
+      const f = forecasts[0];
+      if (!f) return `${item.name ?? item.id} has no forecast yet; a planner can run one (forecasts.run).`;
+      ctx.cite({
+        source: 'forecasts.list',
+        item: item.id,
+        ref: f.id,
+        from: f.firstTs,
+        label: `forecast ${f.id} of ${item.id} (${f.model}) from ${iso(f.firstTs)}`,
+      });
+      const next = f.mean[0] ?? 0;
+      const lo = f.lower['80']?.[0];
+      const hi = f.upper['80']?.[0];
+      const total = f.mean.reduce((s, v) => s + v, 0);
+      return `${item.name ?? item.id}: ${fmt(next)} ${item.unit} expected in the ${f.period} from ${iso(f.firstTs).slice(0, 10)}${lo !== undefined && hi !== undefined ? ` (80 % interval ${fmt(lo)}–${fmt(hi)})` : ''}; ${fmt(total)} ${item.unit} over the ${f.mean.length} ${f.period}s forecast (model ${f.model}).`;
+    },
+  },
+  {
+    name: 'inventory',
+    examples: [
+      'should we order more bracket A',
+      'how much bracket B should I reorder',
+      'what is the reorder point of the spare bearing',
+      'do we have enough stock of bracket C',
+    ],
+    keywords: /\b(reorder|order more|stock|safety stock|how much .* order|enough)\b/,
+    async run(ctx) {
+      const item = await requireItem(ctx);
+      const policy = await ctx.tool<{ forecast: string; recommendation: string; s?: number; S: number }>(
+        'inventory.policy',
+        { item: item.id },
+      );
+      ctx.cite({
+        source: 'inventory.policy',
+        item: item.id,
+        ref: policy.forecast,
+        label: `stocking policy of ${item.id} from forecast ${policy.forecast} and the latest stock`,
+      });
+      return policy.recommendation;
+    },
+  },
+];
+
+/** Imperatives that would change the plant or its records: the router declines them. */
+const ACTION =
+  /^\s*(please\s+)?(acknowledge|ack|create|open|close|assign|set|change|increase|decrease|raise|lower|adjust|stop|start|restart|shut|turn|delete|remove|apply|approve|reject|reschedule|write|deploy|train)\b/i;
+
+export interface RouterOptions {
+  /** Sentence embeddings for matching; without one, keyword cues alone choose. */
+  readonly embedder?: Embedder;
+}
+
+/** The router: create once (it embeds the intents' examples on first use), ask many times. */
+export class SemanticRouter {
+  readonly #embedder: Embedder | undefined;
+  #examples: Promise<{ intent: Intent; vectors: Float32Array[] }[]> | undefined;
+
+  constructor(options: RouterOptions = {}) {
+    this.#embedder = options.embedder;
+  }
+
+  /** What the router can answer, in words (for "I cannot answer that" and help). */
+  static capabilities(): string {
+    return 'the current value, average, minimum or peak of a machine signal over a time window; active alarms; what stopped a machine and for how long; open work orders; an item’s demand forecast and whether to reorder';
+  }
+
+  async #exampleVectors(): Promise<{ intent: Intent; vectors: Float32Array[] }[]> {
+    const embedder = this.#embedder;
+    if (embedder === undefined) return INTENTS.map((intent) => ({ intent, vectors: [] }));
+    this.#examples ??= (async () => {
+      const all = INTENTS.flatMap((i) => i.examples);
+      const vectors = await embedder.embed(all);
+      let k = 0;
+      return INTENTS.map((intent) => ({
+        intent,
+        vectors: intent.examples.map(() => vectors[k++] ?? new Float32Array()),
+      }));
+    })();
+    return this.#examples;
+  }
+
+  /** Intents with their scores for a question, best first. */
+  async rank(question: string): Promise<{ intent: string; score: number }[]> {
+    const examples = await this.#exampleVectors();
+    const q = this.#embedder === undefined ? undefined : (await this.#embedder.embed([question]))[0];
+    const lower = question.toLowerCase();
+    return examples
+      .map(({ intent, vectors }) => {
+        const similarity = q === undefined ? 0.4 : Math.max(0, ...vectors.map((v) => cosineSimilarity(q, v)));
+        const cue = intent.keywords.test(lower) ? KEYWORD_BONUS : 0;
+        const veto = intent.not?.test(lower) ? 0.3 : 0;
+        return { intent: intent.name, score: Math.max(0, Math.min(1, similarity + cue - veto)) };
+      })
+      .sort((a, b) => b.score - a.score);
+  }
+
+  async ask(question: string, invoke: Invoke, now: number): Promise<AssistantAnswer> {
+    const citations: Citation[] = [];
+    const toolCalls: ToolCallRecord[] = [];
+    const base = { question, mode: 'router' as const, citations, toolCalls };
+    if (ACTION.test(question)) {
+      return {
+        ...base,
+        answer:
+          'I only read the plant’s data; I do not change anything. Acknowledging alarms, creating work orders, changing setpoints or applying schedules is done by a person with the right role (dashboard, CLI or API), and every such change is audited.',
+        confidence: 1,
+        declined: true,
+      };
+    }
+    const tool = async <T>(name: string, input: unknown): Promise<T> => {
+      const started = performance.now();
+      try {
+        const out = (await invoke(name, input)) as T;
+        toolCalls.push({ name, input, ok: true, ms: Math.round(performance.now() - started) });
+        return out;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        toolCalls.push({
+          name,
+          input,
+          ok: false,
+          ms: Math.round(performance.now() - started),
+          error: message,
+        });
+        throw error;
+      }
+    };
+    let assets: Promise<readonly Asset[]> | undefined;
+    let items: Promise<readonly Item[]> | undefined;
+    const tagCache = new Map<string, Promise<readonly Tag[]>>();
+    const ctx: Context = {
+      question,
+      now,
+      tool,
+      assets: () => (assets ??= tool<{ assets: Asset[] }>('assets.list', {}).then((r) => r.assets)),
+      tagsOf: (asset) => {
+        let tags = tagCache.get(asset);
+        if (!tags) {
+          tags = tool<{ tags: Tag[] }>('tags.list', { under: asset }).then((r) => r.tags);
+          tagCache.set(asset, tags);
+        }
+        return tags;
+      },
+      items: () => (items ??= tool<{ items: Item[] }>('items.list', {}).then((r) => r.items)),
+      cite: (c) => citations.push(c),
+    };
+    const ranked = await this.rank(question);
+    const best = ranked[0];
+    const intent = INTENTS.find((i) => i.name === best?.intent);
+    if (best === undefined || intent === undefined || best.score < MIN_CONFIDENCE) {
+      return {
+        ...base,
+        answer: `I cannot answer that from the plant’s data. I can tell you ${SemanticRouter.capabilities()}.`,
+        confidence: best?.score ?? 0,
+        declined: true,
+      };
+    }
+    try {
+      const answer = await intent.run(ctx);
+      return { ...base, answer, intent: intent.name, confidence: best.score, declined: false };
+    } catch (error) {
+      if (error instanceof NeedSlot) {
+        return {
+          ...base,
+          answer: error.message,
+          intent: intent.name,
+          confidence: best.score,
+          declined: false,
+        };
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The assistant with no model configured, on the demo plant: plain-language questions answered through the
+ * operations as the asking user, every figure equal to what the operation itself returns (computed here
+ * independently), with its sources cited; changes declined; questions outside its reach declined plainly. Real
+ * store, ingest pipeline, simulator and sentence encoder (USE, from npm).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openUseEmbedder } from '../../src/adapters/embeddings/use/use.embedder.js';
+import { SemanticRouter } from '../../src/app/assistant/router.js';
+import type { App } from '../../src/app/registry.js';
+import type { Principal } from '../../src/domain/index.js';
+import { loadConfig } from '../../src/server/config.js';
+import { setupDemoPlant } from '../../src/server/demo.js';
+import { SYSTEM_PRINCIPAL, openCore } from '../../src/server/platform.js';
+import { runDemoHours } from '../helpers/demo-spc.js';
+import { PRESS3, tempDir } from '../helpers/platform.js';
+
+const START = Date.parse('2026-06-08T06:00:00Z');
+const HOURS = 4;
+const viewer: Principal = { id: 'u-vera', name: 'vera', role: 'viewer' };
+
+type Answer = {
+  answer: string;
+  intent?: string;
+  declined: boolean;
+  citations: {
+    source: string;
+    asset?: string;
+    tag?: string;
+    item?: string;
+    from?: number;
+    to?: number;
+    label: string;
+  }[];
+  toolCalls: { name: string; ok: boolean }[];
+};
+
+/** The number printed with 4 significant digits, as the router writes figures. */
+const four = (v: number) => Number(v.toPrecision(4)).toString();
+
+describe('assistant without a model (semantic router) on the demo plant', () => {
+  const dir = tempDir();
+  let app: App;
+  let close: () => Promise<void>;
+  let now = START;
+  const ask = async (question: string, who: Principal = viewer) =>
+    (await app.call('assistant.ask', { question }, who)) as Answer;
+
+  beforeAll(async () => {
+    const embedder = await openUseEmbedder();
+    const core = await openCore({
+      dataDir: dir.path,
+      ingest: loadConfig({}).ingest,
+      clock: { now: () => now },
+      rescheduleTimeLimitMs: 200,
+      assistant: new SemanticRouter({ embedder }),
+    });
+    app = core.app;
+    close = async () => {
+      await core[Symbol.asyncDispose]();
+      await embedder[Symbol.asyncDispose]();
+    };
+    await setupDemoPlant(app, SYSTEM_PRINCIPAL);
+    await runDemoHours(app, {
+      seed: 7,
+      start: START,
+      hours: HOURS,
+      meanShiftMeanIntervalS: 3600,
+      params: { bearingMeanIntervalS: 2400 },
+    });
+    now = START + HOURS * 3_600_000;
+  }, 240_000);
+  afterAll(async () => {
+    await close?.();
+    dir[Symbol.dispose]();
+  });
+
+  it('reads a signal now, citing the tag and the time of the reading', async () => {
+    const a = await ask('What is the oil temperature on press 3 right now?');
+    expect(a.intent).toBe('latest_value');
+    const { samples } = (await app.call('samples.latest', { tags: [`${PRESS3}/oil_temp`] }, viewer)) as {
+      samples: { value: number; ts: number }[];
+    };
+    const latest = samples[0];
+    expect(latest).toBeDefined();
+    expect(a.answer).toContain(`${four(latest?.value ?? NaN)} degC`);
+    expect(a.citations).toEqual([
+      expect.objectContaining({
+        source: 'samples.latest',
+        asset: PRESS3,
+        tag: `${PRESS3}/oil_temp`,
+        at: latest?.ts,
+      }),
+    ]);
+    expect(a.toolCalls.map((t) => t.name)).toEqual(['assets.list', 'tags.list', 'samples.latest']);
+  });
+
+  it('averages a signal over a window it reads from the question', async () => {
+    const a = await ask('what was the average vibration of press 3 over the last 2 hours?');
+    expect(a.intent).toBe('window_stats');
+    const from = now - 2 * 3_600_000;
+    const { samples } = (await app.call(
+      'samples.read',
+      { tag: `${PRESS3}/vibration_rms`, from, to: now, limit: 100_000 },
+      viewer,
+    )) as { samples: { value: number }[] };
+    const mean = samples.reduce((s, x) => s + x.value, 0) / samples.length;
+    expect(a.answer).toContain(`averaged ${four(mean)} mm/s`);
+    expect(a.answer).toContain(`${samples.length.toLocaleString('en-US')} samples`);
+    expect(a.citations[0]).toMatchObject({ tag: `${PRESS3}/vibration_rms`, from, to: now });
+  });
+
+  it('says what stopped a machine, counted from its machine-state events', async () => {
+    const a = await ask('Why did press 3 stop today?');
+    expect(a.intent).toBe('stops');
+    const { events } = (await app.call(
+      'events.list',
+      { under: PRESS3, kinds: ['machine_state'], from: START, to: now, limit: 10_000 },
+      viewer,
+    )) as { events: { state: string; reason?: string }[] };
+    const downs = events.filter((e) => e.state === 'down');
+    expect(downs.length).toBeGreaterThan(0);
+    expect(a.answer).toMatch(new RegExp(`went down ${downs.length} times? in today`));
+    expect(a.answer).toContain(`${downs[0]?.reason ?? 'no reason given'} ×`);
+  });
+
+  it('lists active alarms and answers a forecast question with the stored figures', async () => {
+    const alarms = await ask('Are there any active alarms?');
+    expect(alarms.intent).toBe('active_alarms');
+    expect(alarms.answer).toMatch(/alarms? (is|are) active|No alarms are active/);
+    const f = await ask('What is the demand forecast for bracket A?');
+    expect(f.intent).toBe('forecast');
+    const stored = (
+      (await app.call('forecasts.list', { item: 'bracket-A', limit: 1 }, viewer)) as {
+        forecasts: { id: string; mean: number[] }[];
+      }
+    ).forecasts[0];
+    expect(f.answer).toContain(`${four(stored?.mean[0] ?? NaN)} pcs expected`);
+    expect(f.citations[0]).toMatchObject({ source: 'forecasts.list', item: 'bracket-A', ref: stored?.id });
+  });
+
+  it('declines changes and what it cannot know, and asks for a missing machine', async () => {
+    const change = await ask('Acknowledge the alarm on press 3');
+    expect(change.declined).toBe(true);
+    expect(change.toolCalls).toEqual([]);
+    expect(change.answer).toMatch(/I do not change anything/);
+    const outside = await ask('Who will win the football tonight?');
+    expect(outside.declined).toBe(true);
+    expect(outside.answer).toMatch(/^I cannot answer that from the plant’s data/);
+    const which = await ask('what is the current oil temperature?');
+    expect(which.answer).toMatch(/^Which machine do you mean\? I know .*Press 3/);
+  });
+
+  it('is audited as the asking user', async () => {
+    await ask('open work orders for press 3');
+    const { entries } = (await app.call('audit.list', { limit: 5 }, SYSTEM_PRINCIPAL)) as {
+      entries: { operation: string; principal: string }[];
+    };
+    expect(entries.find((e) => e.operation === 'assistant.ask')?.principal).toBe('vera (u-vera)');
+  });
+});
