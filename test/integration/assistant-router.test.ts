@@ -120,8 +120,23 @@ describe('assistant without a model (semantic router) on the demo plant', () => 
     )) as { events: { state: string; reason?: string }[] };
     const downs = events.filter((e) => e.state === 'down');
     expect(downs.length).toBeGreaterThan(0);
-    expect(a.answer).toMatch(new RegExp(`went down ${downs.length} times? in today`));
+    expect(a.answer).toMatch(new RegExp(`went down ${downs.length} times? today: `));
     expect(a.answer).toContain(`${downs[0]?.reason ?? 'no reason given'} ×`);
+  });
+
+  it('answers whether to reorder from the stocking policy, for a 95 % cycle service level unless told', async () => {
+    const a = await ask('How many bracket A should we reorder?');
+    expect(a.intent).toBe('inventory');
+    const policy = (await app.call(
+      'inventory.policy',
+      { item: 'bracket-A', cycleServiceLevel: 0.95 },
+      viewer,
+    )) as {
+      recommendation: string;
+    };
+    expect(a.answer).toBe(policy.recommendation);
+    const strict = await ask('how much bracket A should we reorder for 99 % service?');
+    expect(strict.citations[0]?.label).toMatch(/99 % cycle service level/);
   });
 
   it('lists active alarms and answers a forecast question with the stored figures', async () => {

@@ -88,9 +88,12 @@ export const MIN_CONFIDENCE = 0.6;
 
 const fmt = (v: number): string =>
   Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : Number(v.toPrecision(4)).toString();
-const iso = (ts: number): string => new Date(ts).toISOString().replace('.000Z', 'Z');
+const iso = (ts: number): string => `${new Date(ts).toISOString().slice(0, 19)}Z`;
 const clock = (ts: number): string => new Date(ts).toISOString().slice(11, 19);
-const windowText = (w: TimeWindow): string => `${w.label} (${iso(w.from)} – ${iso(w.to)})`;
+const windowText = (w: TimeWindow): string => `${iso(w.from)} – ${iso(w.to)} (${w.label})`;
+/** A duration for people: minutes below two hours, else hours to one decimal. */
+const duration = (ms: number): string =>
+  ms < 2 * 3_600_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 3_600_000).toFixed(1)} h`;
 
 /** A missing slot: the answer asks for it and lists what there is. */
 class NeedSlot extends UserError {
@@ -123,6 +126,13 @@ async function requireItem(ctx: Context): Promise<Item> {
   const match = matchItem(ctx.question, items);
   if (match) return match.value;
   throw new NeedSlot(`Which item? I know ${items.map((i) => i.name ?? i.id).join(', ') || 'no items yet'}.`);
+}
+
+/** A cycle service level named in the question ("98 %"), else 0.95. */
+function serviceLevel(question: string): number {
+  const m = question.match(/\b(\d{2}(?:\.\d+)?)\s*%/);
+  const v = m ? Number(m[1]) / 100 : 0.95;
+  return v > 0.5 && v < 1 ? v : 0.95;
 }
 
 const withUnit = (v: number, tag: Tag): string => `${fmt(v)}${tag.unit ? ` ${tag.unit}` : ''}`;
@@ -174,7 +184,7 @@ const INTENTS: readonly Intent[] = [
         buckets: { min: number; max: number; avg: number; count: number }[];
       }>('samples.buckets', { tag: tag.path, from: w.from, to: w.to, bucketMs: Math.max(1, w.to - w.from) });
       const count = buckets.reduce((n, b) => n + b.count, 0);
-      if (count === 0) return `${asset.name} has no ${tag.name} samples in ${windowText(w)}.`;
+      if (count === 0) return `${asset.name} has no ${tag.name} samples ${w.label} (${windowText(w)}).`;
       const avg = buckets.reduce((s, b) => s + b.avg * b.count, 0) / count;
       const min = Math.min(...buckets.map((b) => b.min));
       const max = Math.max(...buckets.map((b) => b.max));
@@ -192,7 +202,7 @@ const INTENTS: readonly Intent[] = [
         : /\b(min(imum)?|lowest)\b/.test(q)
           ? `was at least ${withUnit(min, tag)}`
           : `averaged ${withUnit(avg, tag)}`;
-      return `${asset.name} ${tag.name} ${asked} over ${w.label} (average ${withUnit(avg, tag)}, min ${withUnit(min, tag)}, max ${withUnit(max, tag)}; ${count.toLocaleString('en-US')} samples).`;
+      return `${asset.name} ${tag.name} ${asked} ${w.label} (average ${withUnit(avg, tag)}, min ${withUnit(min, tag)}, max ${withUnit(max, tag)}; ${count.toLocaleString('en-US')} samples).`;
     },
   },
   {
@@ -231,7 +241,7 @@ const INTENTS: readonly Intent[] = [
         label: `alarm events${scope ? ` under ${scope.path}` : ''}, ${windowText(w)}`,
       });
       const where = scope ? ` on ${scope.name}` : '';
-      if (active.length === 0) return `No alarms are active${where} (alarm events of ${w.label}).`;
+      if (active.length === 0) return `No alarms are active${where} (alarm events ${w.label}).`;
       const name = (path: string) => assets.find((a) => a.path === path)?.name ?? path;
       const lines = active
         .slice(0, 8)
@@ -276,13 +286,13 @@ const INTENTS: readonly Intent[] = [
         const next = states.slice(i + 1).find((n) => n.kind === 'machine_state' && n.state !== 'down');
         downs.push({ ts: e.ts, reason: e.reason ?? 'no reason given', ms: (next?.ts ?? w.to) - e.ts });
       });
-      if (downs.length === 0) return `${asset.name} did not go down in ${w.label}.`;
+      if (downs.length === 0) return `${asset.name} did not go down ${w.label}.`;
       const byReason = new Map<string, number>();
       for (const d of downs) byReason.set(d.reason, (byReason.get(d.reason) ?? 0) + 1);
-      const hours = downs.reduce((s, d) => s + d.ms, 0) / 3_600_000;
+      const downMs = downs.reduce((s, d) => s + d.ms, 0);
       const reasons = [...byReason].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ×${n}`);
       const last = downs.at(-1);
-      return `${asset.name} went down ${downs.length} time${downs.length === 1 ? '' : 's'} in ${w.label}: ${reasons.join(', ')}; ${fmt(hours)} h down in all${last ? ` (latest at ${iso(last.ts)})` : ''}.`;
+      return `${asset.name} went down ${downs.length} time${downs.length === 1 ? '' : 's'} ${w.label}: ${reasons.join(', ')}; ${duration(downMs)} down in all${last ? ` (latest at ${iso(last.ts)})` : ''}.`;
     },
   },
   {
@@ -363,13 +373,14 @@ const INTENTS: readonly Intent[] = [
       const item = await requireItem(ctx);
       const policy = await ctx.tool<{ forecast: string; recommendation: string; s?: number; S: number }>(
         'inventory.policy',
-        { item: item.id },
+        // The usual target unless the question names one: a 95 % cycle service level.
+        { item: item.id, cycleServiceLevel: serviceLevel(ctx.question) },
       );
       ctx.cite({
         source: 'inventory.policy',
         item: item.id,
         ref: policy.forecast,
-        label: `stocking policy of ${item.id} from forecast ${policy.forecast} and the latest stock`,
+        label: `stocking policy of ${item.id} for a ${Math.round(serviceLevel(ctx.question) * 1000) / 10} % cycle service level, from forecast ${policy.forecast} and the latest stock`,
       });
       return policy.recommendation;
     },

@@ -64,7 +64,7 @@ describe('slot filling', () => {
     });
     expect(parseWindow('in the past hour', now, 24 * h)).toMatchObject({
       from: now - h,
-      label: 'last 1 hour',
+      label: 'in the last hour',
     });
     expect(parseWindow('peak in the last 3 days', now, h).from).toBe(now - 72 * h);
     expect(parseWindow('downtime today', now, h)).toMatchObject({
@@ -88,7 +88,7 @@ describe('slot filling', () => {
     expect(parseWindow('the oil temperature', now, 24 * h)).toMatchObject({
       from: now - 24 * h,
       explicit: false,
-      label: 'the last 24 hours',
+      label: 'in the last 24 hours',
     });
   });
 });

@@ -129,7 +129,7 @@ export function matchItem(question: string, items: readonly Item[]): Match<Item>
 export interface TimeWindow {
   readonly from: number;
   readonly to: number;
-  /** How the question put it ("last 2 hours", "today"), or "the last 24 hours" for a default. */
+  /** The window as words that follow a verb: "in the last 2 hours", "today", "on 3 June", "since Monday 8:00". */
   readonly label: string;
   /** False when the question named no window and the caller's default was used. */
   readonly explicit: boolean;
@@ -176,21 +176,21 @@ export function parseWindow(question: string, now: number, fallbackMs: number): 
     return {
       from: now - ms,
       to: now,
-      label: `last ${count} ${unit}${count === 1 ? '' : 's'}`,
+      label: `in the last ${count === 1 ? '' : `${count} `}${unit}${count === 1 ? '' : 's'}`,
       explicit: true,
     };
   }
   const day = startOfDay(now);
-  if (/\btoday\b/.test(q)) return { from: day, to: now, label: 'today (UTC)', explicit: true };
+  if (/\btoday\b/.test(q)) return { from: day, to: now, label: 'today', explicit: true };
   if (/\byesterday\b/.test(q) && !/\bsince yesterday\b/.test(q)) {
-    return { from: day - 86_400_000, to: day, label: 'yesterday (UTC)', explicit: true };
+    return { from: day - 86_400_000, to: day, label: 'yesterday', explicit: true };
   }
   if (/\bthis week\b/.test(q)) {
     const weekday = (new Date(now).getUTCDay() + 6) % 7; // Monday 0
     return {
       from: day - weekday * 86_400_000,
       to: now,
-      label: 'this week (since Monday, UTC)',
+      label: 'this week',
       explicit: true,
     };
   }
@@ -199,7 +199,7 @@ export function parseWindow(question: string, now: number, fallbackMs: number): 
     return {
       from: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1),
       to: now,
-      label: 'this month (UTC)',
+      label: 'this month',
       explicit: true,
     };
   }
@@ -219,13 +219,15 @@ export function parseWindow(question: string, now: number, fallbackMs: number): 
           : since
             ? now
             : Math.min(now, timed ? start + 3_600_000 : from + 86_400_000);
-      return { from, to, label: first.text, explicit: true };
+      const text = first.text.trim();
+      const label = /^(since|from|between|on|at|in|during)\b/i.test(text) ? text : `on ${text}`;
+      return { from, to, label, explicit: true };
     }
   }
   return {
     from: now - fallbackMs,
     to: now,
-    label: `the last ${describeDuration(fallbackMs)}`,
+    label: `in the last ${describeDuration(fallbackMs)}`,
     explicit: false,
   };
 }
