@@ -10,15 +10,14 @@ const assets: Asset[] = [
   { path: `${LINE}/press3`, level: 'equipment', name: 'Press 3' },
   { path: `${LINE}/feeder`, level: 'equipment', name: 'Coil feeder' },
 ];
-const tag = (name: string, description?: string): Tag =>
-  ({
-    id: 1,
-    path: `${LINE}/press3/${name}`,
-    asset: `${LINE}/press3`,
-    name,
-    dataType: 'float',
-    ...(description !== undefined && { description }),
-  }) as Tag;
+const tag = (name: string, description?: string): Tag => ({
+  id: 1,
+  path: `${LINE}/press3/${name}`,
+  asset: `${LINE}/press3`,
+  name,
+  dataType: 'float',
+  ...(description !== undefined && { description }),
+});
 const tags = [
   tag('oil_temp', 'Hydraulic oil temperature'),
   tag('motor_temp', 'Main motor winding temperature'),
