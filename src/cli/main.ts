@@ -12,6 +12,7 @@ import { modelsFitCommand, modelsTestCommand } from './commands/models.js';
 import { scheduleSolveCommand } from './commands/schedule.js';
 import { inventoryPolicyCommand } from './commands/inventory.js';
 import { askCommand } from './commands/ask.js';
+import { evalAssistantCommand } from './commands/eval.js';
 import { forecastCommand } from './commands/forecast.js';
 import { demandImportCommand } from './commands/demand.js';
 import { spcCapabilityCommand, spcChartCommand, spcParetoCommand } from './commands/spc.js';
@@ -44,6 +45,7 @@ const USAGE = `gemba — the shop floor's data platform
                    [--categorical c] [--folds 5] [--seed 42] [--plot residuals.svg|png]
   gemba models test --name NAME [--version V] --file new.csv [--format table|json] [--plot residuals.svg|png]
   gemba ask "what failed on press 3 this month?" [--json]   the assistant: an answer from the plant's data, with sources
+  gemba eval assistant --questions FILE [--json]   score the assistant on a question set (docs/assistant-eval.md)
   gemba ops                          list every operation (each is also a command below)
   gemba <noun> <verb> [--flags]      run an operation, e.g. gemba tags list --under acme/plant1
   gemba <noun> <verb> --help         its flags
@@ -99,6 +101,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'forecast') {
     process.stdout.write(`${await forecastCommand(args)}\n`);
+    return 0;
+  }
+  if (command === 'eval' && sub === 'assistant') {
+    await using client = await openClient(args, process.env);
+    process.stdout.write(`${await evalAssistantCommand(args, client)}\n`);
     return 0;
   }
   if (command === 'ask') {

@@ -389,7 +389,7 @@ const INTENTS: readonly Intent[] = [
 
 /** Imperatives that would change the plant or its records: the router declines them. */
 const ACTION =
-  /^\s*(please\s+)?(acknowledge|ack|create|open|close|assign|set|change|increase|decrease|raise|lower|adjust|stop|start|restart|shut|turn|delete|remove|apply|approve|reject|reschedule|write|deploy|train)\b/i;
+  /^\s*(please\s+)?(acknowledge|ack|create|open (a|an|new)\b|close|assign|set|change|increase|decrease|raise|lower|adjust|stop|start|restart|shut|turn|delete|remove|apply|approve|reject|reschedule|write|deploy|train|reset|clear)\b/i;
 
 export interface RouterOptions {
   /** Sentence embeddings for matching; without one, keyword cues alone choose. */
@@ -426,7 +426,7 @@ export class SemanticRouter {
   }
 
   /** Intents with their scores for a question, best first. */
-  async rank(question: string): Promise<{ intent: string; score: number }[]> {
+  async rank(question: string): Promise<{ intent: string; score: number; similarity: number }[]> {
     const examples = await this.#exampleVectors();
     const q = this.#embedder === undefined ? undefined : (await this.#embedder.embed([question]))[0];
     const lower = question.toLowerCase();
@@ -435,7 +435,11 @@ export class SemanticRouter {
         const similarity = q === undefined ? 0.4 : Math.max(0, ...vectors.map((v) => cosineSimilarity(q, v)));
         const cue = intent.keywords.test(lower) ? KEYWORD_BONUS : 0;
         const veto = intent.not?.test(lower) ? 0.3 : 0;
-        return { intent: intent.name, score: Math.max(0, Math.min(1, similarity + cue - veto)) };
+        return {
+          intent: intent.name,
+          score: Math.max(0, Math.min(1, similarity + cue - veto)),
+          similarity: q === undefined ? 1 : similarity,
+        };
       })
       .sort((a, b) => b.score - a.score);
   }
