@@ -302,6 +302,10 @@ export async function createPlatform(config: GembaConfig, clock: Clock = systemC
           onError: (error) => http.fastify.log.warn({ err: error }, 'demo plant'),
         }),
       );
+      // The demo is for trying things: load the sentence encoder now, so the first question is not the slow one.
+      embedder
+        .embed(['warm-up'])
+        .catch((error: unknown) => http.fastify.log.warn({ err: error }, 'sentence encoder'));
     }
 
     // Connectors connect in the background; one that cannot start shows as failed in its status.

@@ -32,6 +32,7 @@ import {
   type ForecastRecord,
   type Item,
 } from './supply-model.js';
+import { AssistantAnswer } from './assistant-model.js';
 
 /** An API call that did not succeed; `status` is 0 when the server could not be reached. */
 export class ApiError extends Error {
@@ -199,6 +200,11 @@ export class ApiClient {
     return (await this.#send('/api/v1/forecasts', request, ForecastResponse)).forecast;
   }
 
+  /** A question about the plant in plain language, answered from its data with its sources and the tool calls made. */
+  async ask(question: string, signal?: AbortSignal): Promise<AssistantAnswer> {
+    return this.#send('/api/v1/assistant/ask', { question }, AssistantAnswer, signal);
+  }
+
   #get<S extends z.ZodMiniType>(
     path: string,
     params: Readonly<Record<string, string | number>>,
@@ -210,9 +216,18 @@ export class ApiClient {
     return this.#request(url, { ...(signal ? { signal } : {}) }, schema);
   }
 
-  #send<S extends z.ZodMiniType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+  #send<S extends z.ZodMiniType>(
+    path: string,
+    body: unknown,
+    schema: S,
+    signal?: AbortSignal,
+  ): Promise<z.infer<S>> {
     const url = new URL(path, this.#options.baseUrl || window.location.origin);
-    return this.#request(url, { method: 'POST', body: JSON.stringify(body) }, schema);
+    return this.#request(
+      url,
+      { method: 'POST', body: JSON.stringify(body), ...(signal ? { signal } : {}) },
+      schema,
+    );
   }
 
   async #request<S extends z.ZodMiniType>(url: URL, init: RequestInit, schema: S): Promise<z.infer<S>> {

@@ -1,7 +1,7 @@
 /**
- * Dashboard entry: wires the token, API client, live stream, and the five views together: the plant (tree, trend
- * chart, live values, events), the control charts (live SPC), the model registry, the production plan and supply
- * (demand forecasts and stocking policies).
+ * Dashboard entry: wires the token, API client, live stream, and the six views together: the plant (tree, trend
+ * chart, live values, events), the control charts (live SPC), the model registry, the production plan, supply
+ * (demand forecasts and stocking policies) and the assistant (questions answered with links to their sources).
  */
 import './style.css';
 import { ApiClient, ApiError, errorMessage, isAbort } from './api.js';
@@ -15,6 +15,7 @@ import {
   storedToken,
   takeTokenFromLocation,
   writeViewState,
+  type ViewState,
 } from './session.js';
 import { LiveStream, streamUrl, type StreamStatus } from './stream.js';
 import { TrendChart, isWindowId, type WindowId } from './trend-chart.js';
@@ -26,10 +27,11 @@ import { EventsPanel } from './events-panel.js';
 import { ModelsPage } from './models-page.js';
 import { PlanningPage } from './planning-page.js';
 import { SupplyPage } from './supply-page.js';
+import { AssistantPage } from './assistant-page.js';
 
 const BANNER_MS = 20_000;
 
-const VIEWS = ['plant', 'spc', 'models', 'planning', 'supply'] as const;
+const VIEWS = ['plant', 'spc', 'models', 'planning', 'supply', 'ask'] as const;
 type View = (typeof VIEWS)[number];
 function isView(value: string | undefined): value is View {
   return VIEWS.some((v) => v === value);
@@ -50,6 +52,7 @@ class Dashboard {
   readonly #models: ModelsPage;
   readonly #planning: PlanningPage;
   readonly #supply: SupplyPage;
+  readonly #assistant: AssistantPage;
   readonly #plantView: HTMLElement;
   readonly #tabs: HTMLElement;
   readonly #alarmCount: HTMLElement;
@@ -147,6 +150,7 @@ class Dashboard {
       onSelect: () => this.#saveView(),
       onError: (message) => this.#showBanner(message),
     });
+    this.#assistant = new AssistantPage({ api: this.#api });
     this.#proposalCount = h('span', {
       class: 'tab-count waiting',
       'data-testid': 'planning-proposal-count',
@@ -183,6 +187,7 @@ class Dashboard {
         { type: 'button', role: 'tab', 'data-view': 'supply', 'data-testid': 'tab-supply' },
         'Supply',
       ),
+      h('button', { type: 'button', role: 'tab', 'data-view': 'ask', 'data-testid': 'tab-ask' }, 'Ask'),
     );
     this.#tabs.addEventListener('click', (event) => {
       if (!(event.target instanceof Element)) return;
@@ -227,7 +232,10 @@ class Dashboard {
       this.#models.element,
       this.#planning.element,
       this.#supply.element,
+      this.#assistant.element,
     );
+    // A link within the page (an answer's source) changes the fragment: show what it names.
+    window.addEventListener('hashchange', () => this.#showViewState(readViewState(), this.#selectedAsset));
     this.#renderView();
     this.#renderStatus();
     window.setInterval(() => {
@@ -258,18 +266,22 @@ class Dashboard {
     this.#tree.setData(buildPlantTree(assets, tags));
     this.#stream.start();
 
-    const view = readViewState();
+    this.#showViewState(readViewState(), defaultAsset(assets, tags));
+    this.#spc.start();
+    this.#planning.start();
+  }
+
+  /** Shows what the address names (at start, or after a link within the page); `asset` where it names none. */
+  #showViewState(view: ViewState, asset: string | undefined): void {
     if (isWindowId(view.window)) this.#chart.setWindow(view.window);
     if (isSpcWindow(view.spcWindow)) this.#spc.setWindow(view.spcWindow);
     if (view.chart) this.#spc.select(view.chart);
     if (view.item) this.#supply.select(view.item);
     const tag = view.tag ? this.#tagsByPath.get(view.tag) : undefined;
-    const asset = view.asset && this.#knownAsset(view.asset) ? view.asset : defaultAsset(assets, tags);
-    if (asset) this.selectAsset(asset);
+    const shown = view.asset && this.#knownAsset(view.asset) ? view.asset : asset;
+    if (shown) this.selectAsset(shown);
     if (tag) this.selectTag(tag);
     this.setView(isView(view.view) ? view.view : 'plant');
-    this.#spc.start();
-    this.#planning.start();
   }
 
   /** Shows one view; the others keep their state for when the user comes back. */
@@ -281,6 +293,7 @@ class Dashboard {
     this.#models.setVisible(view === 'models');
     this.#planning.setVisible(view === 'planning');
     this.#supply.setVisible(view === 'supply');
+    this.#assistant.setVisible(view === 'ask');
     this.#updateSubscription();
     if (changed && view === 'plant') {
       // Samples (and events) of the plant were not streamed while the charts showed.
@@ -298,6 +311,7 @@ class Dashboard {
     this.#models.element.hidden = this.#view !== 'models';
     this.#planning.element.hidden = this.#view !== 'planning';
     this.#supply.element.hidden = this.#view !== 'supply';
+    this.#assistant.element.hidden = this.#view !== 'ask';
     this.#breadcrumb.hidden = !plant;
     for (const tab of this.#tabs.querySelectorAll<HTMLElement>('[data-view]')) {
       tab.setAttribute('aria-selected', String(tab.dataset['view'] === this.#view));
