@@ -31,6 +31,11 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
   readonly http: { readonly method: HttpMethod; readonly path: string };
   /** Whether each call is written to the audit log (record changes are; the sample data plane is not). */
   readonly audit: boolean;
+  /**
+   * True for a POST that changes nothing (a chart computed from the input, a question). GET operations are
+   * read-only by definition; every other operation changes something, so the assistant may only propose it.
+   */
+  readonly readOnly?: boolean;
   /** Input shown in documentation when the validating schema is looser on purpose (per-item validation). */
   readonly docsInput?: z.ZodType;
   readonly handler: (input: z.output<I>, ctx: OperationContext) => Promise<z.input<O>>;
@@ -39,4 +44,9 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
 /** Keeps the input/output types tied together while the registry holds operations of any shape. */
 export function defineOperation<I extends z.ZodType, O extends z.ZodType>(op: Operation<I, O>): Operation {
   return op;
+}
+
+/** Whether calling the operation leaves the plant and its records as they were. */
+export function isReadOnly(op: Operation): boolean {
+  return op.http.method === 'GET' || op.readOnly === true;
 }

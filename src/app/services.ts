@@ -1,5 +1,5 @@
 /** What operations work with: the store's ports, the ingest pipeline, the tag index, tokens and the clock. */
-import type { Clock, PlatformStore } from '../domain/index.js';
+import type { Clock, Embedder, LlmProvider, PlatformStore } from '../domain/index.js';
 import type { TokenService } from './auth.js';
 import type { ConnectionManager } from './connections.js';
 import type { IngestPipeline } from './ingest/pipeline.js';
@@ -24,4 +24,8 @@ export interface AppServices {
   readonly planSolver: PlanSolver;
   /** The assistant's router (with the platform's sentence embedder); a keyword-only one when absent. */
   readonly assistant?: SemanticRouter;
+  /** Sentence vectors (document search, the router); absent: search by words alone. */
+  readonly embedder?: Embedder;
+  /** The language model the assistant answers with; absent: the router answers. */
+  readonly llm?: LlmProvider;
 }

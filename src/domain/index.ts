@@ -18,3 +18,6 @@ export * from './supply.js';
 export * from './model.js';
 export * from './embedder.js';
 export * from './llm.js';
+export * from './document.js';
+export * from './failure-mode.js';
+export * from './proposal.js';

@@ -13,6 +13,9 @@ import type { PlantEvent, EventKind } from './event.js';
 import type { Bucket, Sample, SampleBatch } from './sample.js';
 import type { StoredApiToken } from './security.js';
 import type { Tag, TagInput } from './tag.js';
+import type { DocumentRecord, StoredChunk } from './document.js';
+import type { FailureMode } from './failure-mode.js';
+import type { Proposal, ProposalStatus } from './proposal.js';
 
 export interface Clock {
   now(): number;
@@ -217,6 +220,37 @@ export interface ModelRepository {
   updateModel(model: ModelRecord): Promise<void>;
 }
 
+export interface DocumentRepository {
+  /** Stores a document with all its passages, replacing any earlier import under the same id. */
+  putDocument(document: DocumentRecord, chunks: readonly StoredChunk[]): Promise<void>;
+  getDocument(id: string): Promise<DocumentRecord | undefined>;
+  listDocuments(): Promise<DocumentRecord[]>;
+  /** Removes the document and its passages; false when there was none. */
+  deleteDocument(id: string): Promise<boolean>;
+  /** Passages in document order (all documents, or those named), with their vectors. */
+  listChunks(query: { documents?: readonly string[] }): Promise<StoredChunk[]>;
+}
+
+export interface FailureModeRepository {
+  /** Inserts or replaces rows by id. */
+  putFailureModes(rows: readonly FailureMode[]): Promise<void>;
+  listFailureModes(): Promise<FailureMode[]>;
+  deleteFailureMode(id: string): Promise<boolean>;
+}
+
+export interface ProposalRepository {
+  /** Stores a new proposal under the next id (PR-000001, …) and returns it. */
+  createProposal(proposal: Omit<Proposal, 'id'>): Promise<Proposal>;
+  getProposal(id: string): Promise<Proposal | undefined>;
+  /** Newest first. */
+  listProposals(query: { status?: ProposalStatus; limit: number }): Promise<Proposal[]>;
+  /**
+   * Replaces a proposal if nobody changed it since `expectedUpdatedAt`; UserError conflict otherwise (two people
+   * approving at once: one wins), not_found when there is none.
+   */
+  updateProposal(proposal: Proposal, expectedUpdatedAt: number): Promise<void>;
+}
+
 /** Everything one storage backend provides; every backend passes `describeSampleStore`. */
 export interface PlatformStore
   extends
@@ -236,6 +270,9 @@ export interface PlatformStore
     ModelRepository,
     ProductionRepository,
     SupplyRepository,
+    DocumentRepository,
+    FailureModeRepository,
+    ProposalRepository,
     AsyncDisposable {}
 
 /** A stored batch, as the bus hands it to live subscribers. */

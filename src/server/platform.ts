@@ -31,6 +31,7 @@ import {
   type LlmProvider,
   type Principal,
   UnexpectedError,
+  type Embedder,
 } from '../domain/index.js';
 import { ConnectionManager } from '../app/connections.js';
 import { SemanticRouter } from '../app/assistant/router.js';
@@ -121,6 +122,10 @@ export async function openCore(options: {
   readonly planSolver?: PlanSolver;
   /** The assistant's router; default one matching by keyword cues alone (no sentence encoder). */
   readonly assistant?: SemanticRouter;
+  /** Sentence vectors for document search and the router; without one, search is by words alone. */
+  readonly embedder?: Embedder;
+  /** The language model the assistant answers with; without one, the router answers. */
+  readonly llm?: LlmProvider;
 }): Promise<Core> {
   const { clock } = options;
   mkdirSync(options.dataDir, { recursive: true });
@@ -215,6 +220,8 @@ export async function openCore(options: {
       rescheduler,
       planSolver,
       ...(options.assistant !== undefined && { assistant: options.assistant }),
+      ...(options.embedder !== undefined && { embedder: options.embedder }),
+      ...(options.llm !== undefined && { llm: options.llm }),
     });
     late.sink = createIngestSink(app, SYSTEM_PRINCIPAL);
     const moved = stack.move();
@@ -233,6 +240,8 @@ export async function createPlatform(config: GembaConfig, clock: Clock = systemC
     const log = createLog(config.logLevel);
     // One sentence encoder for the assistant's router and /v1/embeddings, loaded when first needed.
     const embedder = stack.use(lazyUseEmbedder());
+    const llm = await openLlmProvider(config.llm);
+    if (llm !== undefined) stack.use(llm);
     const { app, tokens, bus, connections } = stack.use(
       await openCore({
         dataDir,
@@ -242,6 +251,8 @@ export async function createPlatform(config: GembaConfig, clock: Clock = systemC
         fileConnections: config.connections,
         log,
         assistant: new SemanticRouter({ embedder }),
+        embedder,
+        ...(llm !== undefined && { llm }),
       }),
     );
     const adminToken = await bootstrapAdmin({ ...config, dataDir }, tokens, app);
@@ -269,9 +280,6 @@ export async function createPlatform(config: GembaConfig, clock: Clock = systemC
         );
       }
     }
-
-    const llm = await openLlmProvider(config.llm);
-    if (llm !== undefined) stack.use(llm);
 
     const http: HttpServer = stack.use(
       await startHttpServer({

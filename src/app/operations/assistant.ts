@@ -20,6 +20,7 @@ const fallbackRouter = new SemanticRouter();
 
 export const askAssistant = defineOperation({
   name: 'assistant.ask',
+  readOnly: true,
   description:
     'Ask a question about the plant in plain language ("what is the oil temperature on press 3 now?", "what ' +
     'failed on press 3 this month?"). Answered from the plant’s own data through the other operations, as the ' +

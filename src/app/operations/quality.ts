@@ -294,6 +294,7 @@ function runCapability(values: readonly number[], args: CapabilityArgs): Capabil
 
 export const spcCapability = defineOperation({
   name: 'spc.capability',
+  readOnly: true,
   description:
     'Process capability of values against spec limits: Cp, Cpk, Pp, Ppk, Cpm with confidence intervals, expected ' +
     'and observed PPM, Anderson–Darling normality and warnings (Montgomery ch. 8).',

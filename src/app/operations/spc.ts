@@ -60,6 +60,7 @@ export const ChartRequestSchema = z.discriminatedUnion('type', [
 
 export const spcChart = defineOperation({
   name: 'spc.chart',
+  readOnly: true,
   description:
     'Build a control chart (X̄-R, X̄-S, I-MR, p, np, c, u, EWMA, CUSUM) from data: centre line, limits, σ, and every run rule that fired, per point.',
   input: ChartRequestSchema,

@@ -8,6 +8,9 @@ import {
   LIST,
   VARCHAR,
   DuckDBInstance,
+  BLOB,
+  DuckDBBlobValue,
+  blobValue,
   listValue,
   type DuckDBAppender,
   type DuckDBConnection,
@@ -45,6 +48,9 @@ import { qualityFromCode, type Bucket, type SampleBatch } from '../../../domain/
 import { ApiTokenInfo, type StoredApiToken } from '../../../domain/security.js';
 import { ConnectionConfig } from '../../../domain/connection.js';
 import { Tag, type TagInput } from '../../../domain/tag.js';
+import { DocumentChunk, DocumentRecord, type StoredChunk } from '../../../domain/document.js';
+import { FailureMode } from '../../../domain/failure-mode.js';
+import { Proposal, type ProposalStatus } from '../../../domain/proposal.js';
 import { LOAD_LATEST, SCHEMA_DDL, SCHEMA_VERSION } from './duckdb.schema.js';
 import { LatestIndex } from './latest-index.js';
 import {
@@ -998,6 +1004,191 @@ export class DuckDbStore implements PlatformStore {
       return result
         .getRows()
         .map(([body]) => parseRow(ForecastRecord, parseJsonColumn(body, 'forecast'), 'forecast'));
+    });
+  }
+
+  // ---- documents and their passages ----
+
+  putDocument(document: DocumentRecord, chunks: readonly StoredChunk[]): Promise<void> {
+    return this.write('putDocument', async () => {
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        await this.writer.run('DELETE FROM document_chunks WHERE document = $1', [document.id], [VARCHAR]);
+        await this.writer.run(
+          'INSERT OR REPLACE INTO documents (id, body) VALUES ($1, $2)',
+          [document.id, JSON.stringify(document)],
+          [VARCHAR, VARCHAR],
+        );
+        for (const chunk of chunks) {
+          const { vector, embedder, ...body } = chunk;
+          await this.writer.run(
+            'INSERT INTO document_chunks (document, seq, body, embedder, vector) VALUES ($1, $2, $3, $4, $5)',
+            [
+              document.id,
+              chunk.seq,
+              JSON.stringify(body),
+              embedder ?? null,
+              vector === undefined
+                ? null
+                : blobValue(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength)),
+            ],
+            [VARCHAR, INTEGER, VARCHAR, VARCHAR, BLOB],
+          );
+        }
+        await this.writer.run('COMMIT');
+      } catch (error) {
+        await this.abandonTransaction();
+        throw error;
+      }
+    });
+  }
+
+  getDocument(id: string): Promise<DocumentRecord | undefined> {
+    return this.read('getDocument', async ({ connection }) => {
+      const result = await connection.runAndReadAll('SELECT body FROM documents WHERE id = ?', [id], [VARCHAR]);
+      const body = result.getRows()[0]?.[0];
+      return body === undefined
+        ? undefined
+        : parseRow(DocumentRecord, parseJsonColumn(body, 'document'), 'document');
+    });
+  }
+
+  listDocuments(): Promise<DocumentRecord[]> {
+    return this.read('listDocuments', async ({ connection }) => {
+      const result = await connection.runAndReadAll('SELECT body FROM documents ORDER BY id');
+      return result
+        .getRows()
+        .map(([body]) => parseRow(DocumentRecord, parseJsonColumn(body, 'document'), 'document'));
+    });
+  }
+
+  deleteDocument(id: string): Promise<boolean> {
+    return this.write('deleteDocument', async () => {
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        await this.writer.run('DELETE FROM document_chunks WHERE document = $1', [id], [VARCHAR]);
+        const result = await this.writer.run('DELETE FROM documents WHERE id = $1', [id], [VARCHAR]);
+        await this.writer.run('COMMIT');
+        return result.rowsChanged > 0;
+      } catch (error) {
+        await this.abandonTransaction();
+        throw error;
+      }
+    });
+  }
+
+  listChunks(query: { documents?: readonly string[] }): Promise<StoredChunk[]> {
+    return this.read('listChunks', async ({ connection }) => {
+      const filtered = query.documents !== undefined;
+      const result = await connection.runAndReadAll(
+        `SELECT body, embedder, vector FROM document_chunks ${filtered ? 'WHERE list_contains(?, document)' : ''} ORDER BY document, seq`,
+        filtered ? [listValue([...(query.documents ?? [])])] : [],
+        filtered ? [LIST(VARCHAR)] : [],
+      );
+      return result.getRows().map(([body, embedder, vector]): StoredChunk => {
+        const chunk = parseRow(DocumentChunk, parseJsonColumn(body, 'document chunk'), 'document chunk');
+        if (!(vector instanceof DuckDBBlobValue) || typeof embedder !== 'string') return chunk;
+        // Copy: the blob's bytes need not be 4-byte aligned for a Float32Array view.
+        const bytes = vector.bytes.slice();
+        return { ...chunk, embedder, vector: new Float32Array(bytes.buffer, 0, bytes.byteLength / 4) };
+      });
+    });
+  }
+
+  // ---- FMEA rows ----
+
+  putFailureModes(rows: readonly FailureMode[]): Promise<void> {
+    return this.write('putFailureModes', async () => {
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        for (const row of rows) {
+          await this.writer.run(
+            'INSERT OR REPLACE INTO failure_modes (id, body) VALUES ($1, $2)',
+            [row.id, JSON.stringify(row)],
+            [VARCHAR, VARCHAR],
+          );
+        }
+        await this.writer.run('COMMIT');
+      } catch (error) {
+        await this.abandonTransaction();
+        throw error;
+      }
+    });
+  }
+
+  listFailureModes(): Promise<FailureMode[]> {
+    return this.read('listFailureModes', async ({ connection }) => {
+      const result = await connection.runAndReadAll('SELECT body FROM failure_modes ORDER BY id');
+      return result
+        .getRows()
+        .map(([body]) => parseRow(FailureMode, parseJsonColumn(body, 'failure mode'), 'failure mode'));
+    });
+  }
+
+  deleteFailureMode(id: string): Promise<boolean> {
+    return this.write('deleteFailureMode', async () => {
+      const result = await this.writer.run('DELETE FROM failure_modes WHERE id = $1', [id], [VARCHAR]);
+      return result.rowsChanged > 0;
+    });
+  }
+
+  // ---- proposals ----
+
+  createProposal(proposal: Omit<Proposal, 'id'>): Promise<Proposal> {
+    return this.write('createProposal', async () => {
+      const next = await this.writer.runAndReadAll("SELECT nextval('proposal_seq')::DOUBLE AS seq");
+      const seq = Number(next.getRows()[0]?.[0]);
+      const created: Proposal = { id: `PR-${String(seq).padStart(6, '0')}`, ...proposal };
+      await this.writer.run(
+        'INSERT INTO proposals (id, seq, status, updated_at, body) VALUES ($1, $2, $3, $4, $5)',
+        [created.id, BigInt(seq), created.status, BigInt(created.updatedAt), JSON.stringify(created)],
+        [VARCHAR, BIGINT, VARCHAR, BIGINT, VARCHAR],
+      );
+      return created;
+    });
+  }
+
+  getProposal(id: string): Promise<Proposal | undefined> {
+    return this.read('getProposal', async ({ connection }) => {
+      const result = await connection.runAndReadAll('SELECT body FROM proposals WHERE id = ?', [id], [VARCHAR]);
+      const body = result.getRows()[0]?.[0];
+      return body === undefined ? undefined : parseRow(Proposal, parseJsonColumn(body, 'proposal'), 'proposal');
+    });
+  }
+
+  listProposals(query: { status?: ProposalStatus; limit: number }): Promise<Proposal[]> {
+    return this.read('listProposals', async ({ connection }) => {
+      const byStatus = query.status !== undefined;
+      const result = await connection.runAndReadAll(
+        `SELECT body FROM proposals ${byStatus ? 'WHERE status = ?' : ''} ORDER BY seq DESC LIMIT ?`,
+        byStatus ? [query.status ?? '', rowLimit(query.limit)] : [rowLimit(query.limit)],
+        byStatus ? [VARCHAR, BIGINT] : [BIGINT],
+      );
+      return result.getRows().map(([body]) => parseRow(Proposal, parseJsonColumn(body, 'proposal'), 'proposal'));
+    });
+  }
+
+  updateProposal(proposal: Proposal, expectedUpdatedAt: number): Promise<void> {
+    return this.write('updateProposal', async () => {
+      const result = await this.writer.run(
+        'UPDATE proposals SET status = $2, updated_at = $3, body = $4 WHERE id = $1 AND updated_at = $5',
+        [
+          proposal.id,
+          proposal.status,
+          BigInt(proposal.updatedAt),
+          JSON.stringify(proposal),
+          BigInt(expectedUpdatedAt),
+        ],
+        [VARCHAR, VARCHAR, BIGINT, VARCHAR, BIGINT],
+      );
+      if (result.rowsChanged > 0) return;
+      const exists = await this.writer.runAndReadAll('SELECT 1 FROM proposals WHERE id = $1', [proposal.id], [
+        VARCHAR,
+      ]);
+      if (exists.currentRowCount === 0) throw new UserError('not_found', `no proposal ${proposal.id}`);
+      throw new UserError('conflict', `proposal ${proposal.id} was decided by someone else; read it again`, {
+        details: { id: proposal.id },
+      });
     });
   }
 
