@@ -21,6 +21,9 @@ const heavy = (allowedIn) => ({
     '@energetic-ai/*',
     '@tensorflow/*',
     '@resvg/*',
+    'htmlparser2',
+    'pdfjs-dist',
+    'pdfjs-dist/*',
   ],
   message: `heavy libraries are imported only in their adapter folder or the server (${allowedIn})`,
 });

@@ -16,6 +16,10 @@ export interface OperationContext {
    * assistant's tools run through it, so a viewer's question reaches only what a viewer may).
    */
   readonly invoke?: (name: string, input: unknown) => Promise<unknown>;
+  /** Every operation of the app (the assistant derives its tools from them). */
+  readonly operations?: () => readonly Operation[];
+  /** Where a long operation reports what it is doing, for a streaming client; absent for a plain call. */
+  readonly progress?: (event: unknown) => void;
 }
 
 export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -39,6 +43,17 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
   /** Input shown in documentation when the validating schema is looser on purpose (per-item validation). */
   readonly docsInput?: z.ZodType;
   readonly handler: (input: z.output<I>, ctx: OperationContext) => Promise<z.input<O>>;
+  /**
+   * What a call would do, worked out without doing it (reads only): a line for people and the record(s) it would
+   * write. Shown on a proposal of this operation (src/app/proposals.ts); a UserError means it could not run now.
+   */
+  readonly preview?: (input: z.output<I>, ctx: OperationContext) => Promise<OperationPreview>;
+}
+
+/** A change described before it is made: one line for people, and what would be written or changed. */
+export interface OperationPreview {
+  readonly summary: string;
+  readonly preview: unknown;
 }
 
 /** Keeps the input/output types tied together while the registry holds operations of any shape. */
@@ -49,4 +64,12 @@ export function defineOperation<I extends z.ZodType, O extends z.ZodType>(op: Op
 /** Whether calling the operation leaves the plant and its records as they were. */
 export function isReadOnly(op: Operation): boolean {
   return op.http.method === 'GET' || op.readOnly === true;
+}
+
+/** Turns zod issues into one readable line per field. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 20)
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(input)'}: ${i.message}`)
+    .join('; ');
 }

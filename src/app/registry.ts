@@ -1,5 +1,4 @@
 /** The registry of operations, and `App`, which calls them with validation, permission checks and auditing. */
-import type { z } from 'zod';
 import {
   type Principal,
   UserError,
@@ -8,7 +7,7 @@ import {
   roleAtLeast,
   toGembaError,
 } from '../domain/index.js';
-import type { Operation } from './operation.js';
+import { type Operation, describeIssues } from './operation.js';
 import {
   createToken,
   ingestStats,
@@ -58,6 +57,10 @@ import {
 } from './operations/models.js';
 import type { AppServices } from './services.js';
 import { askAssistant } from './operations/assistant.js';
+import { DOCUMENT_OPERATIONS } from './operations/documents.js';
+import { FMEA_OPERATIONS } from './operations/fmea.js';
+import { GRAPH_OPERATIONS } from './operations/graph.js';
+import { PROPOSAL_OPERATIONS } from './operations/proposals.js';
 
 /** Every operation of the platform. HTTP routes, OpenAPI, CLI commands and assistant tools derive from it. */
 export const OPERATIONS: readonly Operation[] = [
@@ -104,16 +107,14 @@ export const OPERATIONS: readonly Operation[] = [
   undeployModel,
   checkModelDrift,
   registerModel,
+  ...PROPOSAL_OPERATIONS,
+  ...FMEA_OPERATIONS,
+  ...GRAPH_OPERATIONS,
+  ...DOCUMENT_OPERATIONS,
   askAssistant,
 ];
 
-/** Turns zod issues into one readable line per field. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 20)
-    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(input)'}: ${i.message}`)
-    .join('; ');
-}
+export { describeIssues } from './operation.js';
 
 export class App {
   readonly services: AppServices;
@@ -135,7 +136,14 @@ export class App {
   }
 
   /** Validates `input`, checks the caller's role, runs the handler and audits the call when the operation says so. */
-  async call(name: string, input: unknown, principal: Principal, signal?: AbortSignal): Promise<unknown> {
+  async call(
+    name: string,
+    input: unknown,
+    principal: Principal,
+    signal?: AbortSignal,
+    /** What the operation reports as it works (the assistant's tool calls and text), for streaming clients. */
+    progress?: (event: unknown) => void,
+  ): Promise<unknown> {
     const op = this.operation(name);
     if (!roleAtLeast(principal.role, op.permission)) {
       const refused = new UserError(
@@ -166,6 +174,8 @@ export class App {
       services: this.services,
       ...(signal !== undefined && { signal }),
       invoke: (other: string, otherInput: unknown) => this.call(other, otherInput, principal, signal),
+      operations: () => this.operations,
+      ...(progress !== undefined && { progress }),
     };
     if (!op.audit) return op.handler(parsed.data, ctx);
     const entry = {

@@ -1,5 +1,6 @@
 /** What operations work with: the store's ports, the ingest pipeline, the tag index, tokens and the clock. */
 import type { Clock, Embedder, LlmProvider, PlatformStore } from '../domain/index.js';
+import type { DocumentReader } from '../domain/document-reader.js';
 import type { TokenService } from './auth.js';
 import type { ConnectionManager } from './connections.js';
 import type { IngestPipeline } from './ingest/pipeline.js';
@@ -28,4 +29,6 @@ export interface AppServices {
   readonly embedder?: Embedder;
   /** The language model the assistant answers with; absent: the router answers. */
   readonly llm?: LlmProvider;
+  /** Reads HTML and PDF documents for import; absent: only Markdown and plain text can be imported. */
+  readonly documentReader?: DocumentReader;
 }

@@ -15,6 +15,8 @@ import { askCommand } from './commands/ask.js';
 import { evalAssistantCommand } from './commands/eval.js';
 import { forecastCommand } from './commands/forecast.js';
 import { demandImportCommand } from './commands/demand.js';
+import { documentsImportCommand } from './commands/documents.js';
+import { fmeaImportCommand } from './commands/fmea.js';
 import { spcCapabilityCommand, spcChartCommand, spcParetoCommand } from './commands/spc.js';
 import { startCommand } from './commands/start.js';
 import { exitCode } from './exit-codes.js';
@@ -36,6 +38,9 @@ const USAGE = `gemba — the shop floor's data platform
   gemba schedule solve [--from now] [--time-limit 5] [--json '{"objective": {"tardiness": 1}}']
                                      the plant's open orders into the active schedule (server operation)
   gemba demand import --file demand.csv [--item ID] [--ts-column week] [--quantity-column demand] [--item-column item]
+  gemba documents import --file manual.pdf|.md|.html|.txt [--asset PATH ...] [--equipment-type TYPE] [--id ID] [--title T]
+  gemba documents search --query "maximum oil temperature" [--asset PATH] [--limit 5]   passages with section and page
+  gemba fmea import --file fmea.csv   FMEA rows (docs/knowledge-graph.md); gemba fmea list --asset PATH [--min-rpn N]
   gemba forecast --input demand.csv [--column demand] --horizon H [--period m] [--method auto|ets|arima|theta|naive2|snaive|
         drift|croston|sba|tsb] [--levels 80,95] [--plot fan.svg|png] [--json]   rolling-origin choice, intervals
   gemba inventory policy (--mean D --sd S | --demand-file history.csv [--column demand]) --lead-time L [--lead-time-sd SL]
@@ -94,9 +99,21 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${await spcCommands[sub]({ ...args, positionals: args.positionals.slice(2) })}\n`);
     return 0;
   }
+  // With --file: an FMEA CSV read here; without: the fmea.import operation with --json rows.
+  if (command === 'fmea' && sub === 'import' && stringFlag(args, 'file') !== undefined) {
+    await using client = await openClient(args, process.env);
+    process.stdout.write(`${await fmeaImportCommand(args, client)}\n`);
+    return 0;
+  }
   if (command === 'demand' && sub === 'import') {
     await using client = await openClient(args, process.env);
     process.stdout.write(`${await demandImportCommand(args, client)}\n`);
+    return 0;
+  }
+  // With --file: a file read here and imported; without: the documents.import operation on --json input.
+  if (command === 'documents' && sub === 'import' && stringFlag(args, 'file') !== undefined) {
+    await using client = await openClient(args, process.env);
+    process.stdout.write(`${await documentsImportCommand(args, argv, client)}\n`);
     return 0;
   }
   if (command === 'forecast') {

@@ -15,6 +15,7 @@ import { fitAnomalyModel } from '../app/ml/anomaly-models.js';
 import { startSimulatorPublisher } from '../adapters/simulator/mqtt-publisher.js';
 import { planDemoProduction } from './demo-production.js';
 import { setupDemoSupply } from './demo-supply.js';
+import { seedDemoKnowledge } from './demo-knowledge.js';
 import { PlantSimulator, backfill } from '../adapters/simulator/simulator.js';
 import { type Clock, type Principal, QUALITY_CODE, tagPath } from '../domain/index.js';
 
@@ -98,6 +99,7 @@ export async function setupDemoPlant(app: App, principal: Principal): Promise<vo
   await deployDemoModel(app, principal);
   await planDemoProduction(app, principal);
   await setupDemoSupply(app, principal);
+  await seedDemoKnowledge(app, principal);
 }
 
 /**

@@ -20,6 +20,7 @@ import { decodeUnsMessage } from '../adapters/ingest/mqtt/uns.js';
 import { startUnsRepublisher } from '../adapters/broker/aedes/uns.republisher.js';
 import { openDuckDbStore } from '../adapters/storage/duckdb/duckdb.store.js';
 import { lazyUseEmbedder } from '../adapters/embeddings/use/use.embedder.js';
+import { openDocumentReader } from '../adapters/documents/document.reader.js';
 import { createLlamaCppProvider } from '../adapters/llm/llama-cpp/llama-cpp.provider.js';
 import { createOpenAiProvider } from '../adapters/llm/openai/openai.provider.js';
 import {
@@ -222,6 +223,7 @@ export async function openCore(options: {
       ...(options.assistant !== undefined && { assistant: options.assistant }),
       ...(options.embedder !== undefined && { embedder: options.embedder }),
       ...(options.llm !== undefined && { llm: options.llm }),
+      documentReader: openDocumentReader(),
     });
     late.sink = createIngestSink(app, SYSTEM_PRINCIPAL);
     const moved = stack.move();

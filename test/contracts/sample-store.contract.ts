@@ -16,6 +16,7 @@ import type { StoredApiToken } from '../../src/domain/security.js';
 import { SpcChartConfig, type SpcPoint } from '../../src/domain/spc.js';
 import type { WorkOrder } from '../../src/domain/work-order.js';
 import type { ModelRecord } from '../../src/domain/model.js';
+import type { DocumentRecord, StoredChunk } from '../../src/domain/document.js';
 
 export interface SampleStoreContractOptions<S extends PlatformStore> {
   /** Skips the whole suite, saying why (e.g. "PostgreSQL is not reachable: set GEMBA_TEST_PG_URL"). */
@@ -743,6 +744,54 @@ export function describeSampleStore<S extends PlatformStore>(
         await expect(store.updateWorkOrder({ ...a, id: 'WO-000777' }, a.updatedAt)).rejects.toMatchObject({
           code: 'not_found',
         });
+      });
+    });
+
+    describe('documents', () => {
+      const record = (id: string, chunks: number): DocumentRecord => ({
+        id,
+        title: `Manual ${id}`,
+        format: 'pdf',
+        assets: [PRESS3],
+        importedAt: sec(1),
+        importedBy: 'erin',
+        pages: 2,
+        chunks,
+        characters: 42,
+      });
+      const chunk = (document: string, seq: number, vector?: number[]): StoredChunk => ({
+        document,
+        seq,
+        section: 'Manual › 4 Hydraulics',
+        page: seq + 1,
+        text: `passage ${seq} — 60 °C`,
+        ...(vector !== undefined && { vector: Float32Array.from(vector), embedder: 'e1' }),
+      });
+
+      it('keeps passages with their vectors exactly, replaces on re-import and deletes', async () => {
+        await using store = await makeStore();
+        await store.putDocument(record('b', 2), [chunk('b', 0, [0.1, -0.5, 3.25, 1e-7]), chunk('b', 1)]);
+        await store.putDocument(record('a', 1), [chunk('a', 0, [1, 2])]);
+        expect(await store.getDocument('b')).toEqual(record('b', 2));
+        expect((await store.listDocuments()).map((d) => d.id)).toEqual(['a', 'b']);
+        const all = await store.listChunks({});
+        expect(all.map((c) => `${c.document}#${c.seq}`)).toEqual(['a#0', 'b#0', 'b#1']);
+        // Float32 values come back bit for bit (0.1 and 1e-7 as their nearest float32).
+        expect(Array.from(all[1]?.vector ?? [])).toEqual(
+          Array.from(Float32Array.from([0.1, -0.5, 3.25, 1e-7])),
+        );
+        expect(all[1]).toMatchObject({ embedder: 'e1', section: 'Manual › 4 Hydraulics', page: 1 });
+        expect(all[2]?.vector).toBeUndefined();
+        expect((await store.listChunks({ documents: ['b'] })).map((c) => c.seq)).toEqual([0, 1]);
+
+        await store.putDocument(record('b', 1), [chunk('b', 0, [9, 8])]);
+        expect(
+          Array.from((await store.listChunks({ documents: ['b'] })).map((c) => Array.from(c.vector ?? []))),
+        ).toEqual([[9, 8]]);
+        expect(await store.deleteDocument('b')).toBe(true);
+        expect(await store.deleteDocument('b')).toBe(false);
+        expect(await store.getDocument('b')).toBeUndefined();
+        expect((await store.listChunks({})).map((c) => c.document)).toEqual(['a']);
       });
     });
 

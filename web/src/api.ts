@@ -33,6 +33,18 @@ import {
   type Item,
 } from './supply-model.js';
 import { AssistantAnswer } from './assistant-model.js';
+import {
+  DocumentResponse,
+  DocumentsResponse,
+  SearchResponse,
+  type DocumentRecord,
+} from './documents-model.js';
+import {
+  ProposalResponse,
+  ProposalsResponse,
+  type Proposal,
+  type Verdict as ProposalVerdict,
+} from './proposals-model.js';
 
 /** An API call that did not succeed; `status` is 0 when the server could not be reached. */
 export class ApiError extends Error {
@@ -203,6 +215,51 @@ export class ApiClient {
   /** A question about the plant in plain language, answered from its data with its sources and the tool calls made. */
   async ask(question: string, signal?: AbortSignal): Promise<AssistantAnswer> {
     return this.#send('/api/v1/assistant/ask', { question }, AssistantAnswer, signal);
+  }
+
+  /** Proposed changes, newest first (optionally one status), and who the signed-in user is (name, role). */
+  async proposals(
+    query: { readonly status?: string; readonly limit: number },
+    signal?: AbortSignal,
+  ): Promise<ProposalsResponse> {
+    const { status, limit } = query;
+    return this.#get(
+      '/api/v1/proposals',
+      { ...(status ? { status } : {}), limit },
+      ProposalsResponse,
+      signal,
+    );
+  }
+
+  /** One proposal by id. */
+  async proposal(id: string, signal?: AbortSignal): Promise<Proposal> {
+    return (await this.#get('/api/v1/proposals/get', { id }, ProposalResponse, signal)).proposal;
+  }
+
+  /** Approves (the change runs as you) or rejects a pending proposal; the proposal as decided. */
+  async decideProposal(
+    verdict: ProposalVerdict,
+    decision: { readonly id: string; readonly note?: string },
+  ): Promise<Proposal> {
+    return (await this.#send(`/api/v1/proposals/${verdict}`, decision, ProposalResponse)).proposal;
+  }
+
+  /** The imported documents (manuals, SOPs, work instructions). */
+  async documents(signal?: AbortSignal): Promise<DocumentRecord[]> {
+    return (await this.#get('/api/v1/documents', {}, DocumentsResponse, signal)).documents;
+  }
+
+  /** One document with its passages in order. */
+  async document(id: string, signal?: AbortSignal): Promise<DocumentResponse> {
+    return this.#get('/api/v1/documents/get', { id }, DocumentResponse, signal);
+  }
+
+  /** The passages that best answer a query, best first. */
+  async searchDocuments(
+    query: { readonly query: string; readonly limit: number },
+    signal?: AbortSignal,
+  ): Promise<SearchResponse> {
+    return this.#get('/api/v1/documents/search', query, SearchResponse, signal);
   }
 
   #get<S extends z.ZodMiniType>(

@@ -99,3 +99,26 @@ export function tableHead(...columns: readonly Column[]): HTMLTableSectionElemen
     h('tr', {}, ...columns.map((c) => (typeof c === 'string' ? h('th', {}, c) : h('th', c[1], c[0])))),
   );
 }
+
+/**
+ * Calls `pick` with a row's `data-<key>` value when the row is clicked, or chosen from the keyboard (Enter, Space).
+ * @example onRowPick(tbody, 'item', (id) => page.select(id)) // rows carry data-item="bracket-A"
+ */
+export function onRowPick(rows: HTMLElement, key: string, pick: (value: string) => void): void {
+  const chosen = (event: Event) => {
+    if (!(event.target instanceof Element)) return;
+    const value = event.target.closest<HTMLElement>(`[data-${key}]`)?.dataset[key];
+    if (value) pick(value);
+  };
+  rows.addEventListener('click', chosen);
+  rows.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    event.preventDefault();
+    chosen(event);
+  });
+}
+
+/** A table's only row when it has nothing to show: an error, or what to do while it is empty or loading. */
+export function messageRow(columns: number, text: string, isError: boolean): HTMLTableRowElement {
+  return h('tr', {}, h('td', { colspan: columns, class: isError ? 'error-text' : 'empty' }, text));
+}

@@ -28,10 +28,13 @@ import { ModelsPage } from './models-page.js';
 import { PlanningPage } from './planning-page.js';
 import { SupplyPage } from './supply-page.js';
 import { AssistantPage } from './assistant-page.js';
+import { DocumentsPage } from './documents-page.js';
+import { parseChunk } from './documents-model.js';
+import { ProposalsPage } from './proposals-page.js';
 
 const BANNER_MS = 20_000;
 
-const VIEWS = ['plant', 'spc', 'models', 'planning', 'supply', 'ask'] as const;
+const VIEWS = ['plant', 'spc', 'models', 'planning', 'supply', 'ask', 'documents', 'approvals'] as const;
 type View = (typeof VIEWS)[number];
 function isView(value: string | undefined): value is View {
   return VIEWS.some((v) => v === value);
@@ -53,6 +56,9 @@ class Dashboard {
   readonly #planning: PlanningPage;
   readonly #supply: SupplyPage;
   readonly #assistant: AssistantPage;
+  readonly #documents: DocumentsPage;
+  readonly #approvals: ProposalsPage;
+  readonly #approvalCount: HTMLElement;
   readonly #plantView: HTMLElement;
   readonly #tabs: HTMLElement;
   readonly #alarmCount: HTMLElement;
@@ -98,6 +104,8 @@ class Dashboard {
         this.#models.refresh();
         this.#planning.refresh();
         this.#supply.refresh();
+        this.#documents.refresh();
+        this.#approvals.refresh();
       },
     });
     this.#tree = new PlantTree({
@@ -151,6 +159,26 @@ class Dashboard {
       onError: (message) => this.#showBanner(message),
     });
     this.#assistant = new AssistantPage({ api: this.#api });
+    this.#documents = new DocumentsPage({
+      api: this.#api,
+      onSelect: () => this.#saveView(),
+      onError: (message) => this.#showBanner(message),
+    });
+    this.#approvals = new ProposalsPage({
+      api: this.#api,
+      onPending: (count) => {
+        this.#approvalCount.hidden = count === 0;
+        this.#approvalCount.textContent = String(count);
+        this.#approvalCount.title = `${count} proposed change${count === 1 ? '' : 's'} waiting for approval`;
+      },
+      onSelect: () => this.#saveView(),
+      onError: (message) => this.#showBanner(message),
+    });
+    this.#approvalCount = h('span', {
+      class: 'tab-count waiting',
+      'data-testid': 'approvals-count',
+      hidden: true,
+    });
     this.#proposalCount = h('span', {
       class: 'tab-count waiting',
       'data-testid': 'planning-proposal-count',
@@ -188,6 +216,17 @@ class Dashboard {
         'Supply',
       ),
       h('button', { type: 'button', role: 'tab', 'data-view': 'ask', 'data-testid': 'tab-ask' }, 'Ask'),
+      h(
+        'button',
+        { type: 'button', role: 'tab', 'data-view': 'documents', 'data-testid': 'tab-documents' },
+        'Documents',
+      ),
+      h(
+        'button',
+        { type: 'button', role: 'tab', 'data-view': 'approvals', 'data-testid': 'tab-approvals' },
+        'Approvals',
+        this.#approvalCount,
+      ),
     );
     this.#tabs.addEventListener('click', (event) => {
       if (!(event.target instanceof Element)) return;
@@ -233,6 +272,8 @@ class Dashboard {
       this.#planning.element,
       this.#supply.element,
       this.#assistant.element,
+      this.#documents.element,
+      this.#approvals.element,
     );
     // A link within the page (an answer's source) changes the fragment: show what it names.
     window.addEventListener('hashchange', () => this.#showViewState(readViewState(), this.#selectedAsset));
@@ -269,6 +310,7 @@ class Dashboard {
     this.#showViewState(readViewState(), defaultAsset(assets, tags));
     this.#spc.start();
     this.#planning.start();
+    this.#approvals.start();
   }
 
   /** Shows what the address names (at start, or after a link within the page); `asset` where it names none. */
@@ -277,6 +319,8 @@ class Dashboard {
     if (isSpcWindow(view.spcWindow)) this.#spc.setWindow(view.spcWindow);
     if (view.chart) this.#spc.select(view.chart);
     if (view.item) this.#supply.select(view.item);
+    if (view.doc) this.#documents.select(view.doc, parseChunk(view.chunk));
+    if (view.proposal) this.#approvals.highlight(view.proposal);
     const tag = view.tag ? this.#tagsByPath.get(view.tag) : undefined;
     const shown = view.asset && this.#knownAsset(view.asset) ? view.asset : asset;
     if (shown) this.selectAsset(shown);
@@ -294,6 +338,8 @@ class Dashboard {
     this.#planning.setVisible(view === 'planning');
     this.#supply.setVisible(view === 'supply');
     this.#assistant.setVisible(view === 'ask');
+    this.#documents.setVisible(view === 'documents');
+    this.#approvals.setVisible(view === 'approvals');
     this.#updateSubscription();
     if (changed && view === 'plant') {
       // Samples (and events) of the plant were not streamed while the charts showed.
@@ -312,6 +358,8 @@ class Dashboard {
     this.#planning.element.hidden = this.#view !== 'planning';
     this.#supply.element.hidden = this.#view !== 'supply';
     this.#assistant.element.hidden = this.#view !== 'ask';
+    this.#documents.element.hidden = this.#view !== 'documents';
+    this.#approvals.element.hidden = this.#view !== 'approvals';
     this.#breadcrumb.hidden = !plant;
     for (const tab of this.#tabs.querySelectorAll<HTMLElement>('[data-view]')) {
       tab.setAttribute('aria-selected', String(tab.dataset['view'] === this.#view));
@@ -483,12 +531,17 @@ class Dashboard {
     const tag = this.#chart.tag?.path;
     const chart = this.#spc.selected;
     const item = this.#supply.selected;
+    const doc = this.#view === 'documents' ? this.#documents.selected : undefined;
+    const chunk = doc !== undefined ? this.#documents.chunk : undefined;
+    const proposal = this.#view === 'approvals' ? this.#approvals.selected : undefined;
     writeViewState({
       ...(this.#view !== 'plant' ? { view: this.#view } : {}),
       ...(this.#selectedAsset ? { asset: this.#selectedAsset } : {}),
       ...(tag ? { tag, window: this.#chart.window } : {}),
       ...(chart ? { chart, spcWindow: this.#spc.window } : {}),
       ...(item ? { item } : {}),
+      ...(doc ? { doc, ...(chunk !== undefined ? { chunk: String(chunk) } : {}) } : {}),
+      ...(proposal ? { proposal } : {}),
     });
   }
 

@@ -100,9 +100,25 @@ export interface ViewState {
   readonly spcWindow?: string;
   /** The item shown in the Supply view. */
   readonly item?: string;
+  /** The proposal highlighted in the Approvals view (the assistant links to `#view=approvals&proposal=PR-…`). */
+  readonly proposal?: string;
+  /** The document open in the Documents view and its highlighted passage (`#view=documents&doc=…&chunk=5`). */
+  readonly doc?: string;
+  readonly chunk?: string;
 }
 
-const VIEW_KEYS = ['view', 'asset', 'tag', 'window', 'chart', 'spcWindow', 'item'] as const;
+const VIEW_KEYS = [
+  'view',
+  'asset',
+  'tag',
+  'window',
+  'chart',
+  'spcWindow',
+  'item',
+  'proposal',
+  'doc',
+  'chunk',
+] as const;
 
 export function readViewState(): ViewState {
   const params = fragmentParams();

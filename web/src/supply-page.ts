@@ -5,7 +5,17 @@
  * and review mode with what to do now. A planner can forecast an item anew. Loaded when the page shows.
  */
 import { ApiError, errorMessage, isAbort, type ApiClient } from './api.js';
-import { fact, h, replaceChildren, tableHead, windowPicker, type Column, type WindowPicker } from './dom.js';
+import {
+  fact,
+  h,
+  messageRow,
+  onRowPick,
+  replaceChildren,
+  tableHead,
+  windowPicker,
+  type Column,
+  type WindowPicker,
+} from './dom.js';
 import { formatCompact, formatDateTime, formatDay } from './format.js';
 import { formatWhen } from './spc-model.js';
 import {
@@ -97,17 +107,7 @@ export class SupplyPage {
     this.#options = options;
     this.#summary = h('div', { class: 'panel-summary' });
     this.#itemRows = h('tbody', {});
-    const select = (event: Event) => {
-      if (!(event.target instanceof Element)) return;
-      const id = event.target.closest<HTMLElement>('[data-item]')?.dataset['item'];
-      if (id) this.select(id);
-    };
-    this.#itemRows.addEventListener('click', select);
-    this.#itemRows.addEventListener('keydown', (event) => {
-      if (event.key !== 'Enter' && event.key !== ' ') return;
-      event.preventDefault();
-      select(event);
-    });
+    onRowPick(this.#itemRows, 'item', (id) => this.select(id));
 
     this.#forecastHead = h('div', { class: 'panel-head' }, h('h2', {}, 'Forecast'));
     this.#forecastFacts = h('p', { class: 'supply-forecast-facts muted' });
@@ -357,17 +357,13 @@ export class SupplyPage {
     if (items.length === 0) {
       replaceChildren(
         this.#itemRows,
-        h(
-          'tr',
-          {},
-          h(
-            'td',
-            { colspan: 6, class: this.#error ? 'error-text' : 'empty' },
-            this.#error ||
-              (this.#loaded
-                ? 'No items yet — add them with items.put (POST /api/v1/items), their demand with demand.put.'
-                : 'Loading items…'),
-          ),
+        messageRow(
+          6,
+          this.#error ||
+            (this.#loaded
+              ? 'No items yet — add them with items.put (POST /api/v1/items), their demand with demand.put.'
+              : 'Loading items…'),
+          Boolean(this.#error),
         ),
       );
       return;

@@ -18,7 +18,7 @@ import {
 } from '../../domain/index.js';
 import { activeSchedule, decideProposal, proposeReschedule, solveActive } from '../planning/planner.js';
 import { renderGanttSvg } from '../../analytics/planning/gantt.js';
-import { type OperationContext, defineOperation } from '../operation.js';
+import { type OperationContext, type OperationPreview, defineOperation } from '../operation.js';
 import { PositiveInt, TimeArg, listArg, resolveTime, resolveWindow } from './common.js';
 
 async function checkMachines(
@@ -315,6 +315,7 @@ export const approveSchedule = defineOperation({
   handler: async (input, { services, principal }) => ({
     schedule: await decideProposal(services, input.id, 'approved', principal.name, input.note),
   }),
+  preview: async (input, { services }) => previewDecision(services, input.id, 'approved'),
 });
 
 export const rejectSchedule = defineOperation({
@@ -328,7 +329,71 @@ export const rejectSchedule = defineOperation({
   handler: async (input, { services, principal }) => ({
     schedule: await decideProposal(services, input.id, 'rejected', principal.name, input.note),
   }),
+  preview: async (input, { services }) => previewDecision(services, input.id, 'rejected'),
 });
+
+/** A schedule's figures, for a preview. */
+function figures(schedule: Schedule) {
+  return {
+    id: schedule.id,
+    makespanMinutes: schedule.makespanMinutes,
+    weightedTardinessMinutes: schedule.weightedTardinessMinutes,
+    value: schedule.value,
+    endTs: schedule.endTs,
+    operations: schedule.operations.length,
+  };
+}
+
+const figuresText = (s: Schedule) =>
+  `makespan ${s.makespanMinutes} min, weighted tardiness ${s.weightedTardinessMinutes} min`;
+
+/** What deciding a schedule proposal would do, refused for the reasons the decision itself would be. */
+async function previewDecision(
+  services: OperationContext['services'],
+  id: string,
+  verdict: 'approved' | 'rejected',
+): Promise<OperationPreview> {
+  const schedule = await services.store.getSchedule(id);
+  if (!schedule) throw new UserError('not_found', `no schedule ${id}`);
+  if (schedule.status !== 'proposed') {
+    throw new UserError(
+      'conflict',
+      `schedule ${id} is ${schedule.status}, not a proposal waiting for a decision`,
+    );
+  }
+  const active = await activeSchedule(services.store);
+  const because = schedule.trigger ? ` — ${schedule.trigger.summary}` : '';
+  if (verdict === 'rejected') {
+    return {
+      summary: `Reject schedule ${id}${because}; ${active ? `${active.id} stays active` : 'no schedule is active'}`,
+      preview: {
+        schedule: { ...figures(schedule), status: { from: 'proposed', to: 'rejected' } },
+        ...(active && { active: figures(active) }),
+      },
+    };
+  }
+  if (active && active.id !== schedule.baseId) {
+    throw new UserError(
+      'conflict',
+      `proposal ${id} repairs ${schedule.baseId ?? 'no schedule'}, but the active schedule is now ${active.id}: reschedule again`,
+    );
+  }
+  return {
+    summary:
+      `Make schedule ${id} active (${figuresText(schedule)})` +
+      `${active ? `, superseding ${active.id} (${figuresText(active)})` : ''}${because}`,
+    preview: {
+      schedule: {
+        ...figures(schedule),
+        status: { from: 'proposed', to: 'active' },
+        changes: schedule.changes?.length ?? 0,
+        ...(schedule.trigger && { trigger: schedule.trigger.summary }),
+        ...(schedule.comparison && { comparison: schedule.comparison }),
+      },
+      ...(active && { supersedes: { ...figures(active), status: { from: 'active', to: 'superseded' } } }),
+    },
+  };
+}
 
 export const PLANNING_OPERATIONS = [
   createOrders,

@@ -10,7 +10,7 @@ import {
   type WorkOrderAction,
   applyWorkOrderStep,
 } from '../../domain/index.js';
-import { type OperationContext, defineOperation } from '../operation.js';
+import { type OperationContext, type OperationPreview, defineOperation } from '../operation.js';
 import { PositiveInt, listArg } from './common.js';
 
 const Output = z.object({ workOrder: WorkOrder });
@@ -40,6 +40,18 @@ export const createWorkOrder = defineOperation({
       history: [{ ts: now, by: principal.name, action: 'created' }],
     });
     return { workOrder };
+  },
+  preview: async (input, { services }) => {
+    const asset = await services.store.getAsset(input.asset);
+    if (!asset)
+      throw new UserError('not_found', `no asset "${input.asset}"`, { details: { asset: input.asset } });
+    const { proposed, ...fields } = input;
+    return {
+      summary:
+        `${proposed ? 'Propose' : 'Open'} a ${input.priority}-priority ${input.kind} work order on ` +
+        `${asset.name} (${input.asset}): “${input.title}”`,
+      preview: { workOrder: { ...fields, assetName: asset.name, status: proposed ? 'proposed' : 'open' } },
+    };
   },
 });
 
@@ -103,6 +115,8 @@ function stepOperation(
     audit: true,
     handler: async ({ id, note }, context) =>
       step(context, id, { action, ...(note !== undefined && { note }) }),
+    preview: async ({ id, note }, context) =>
+      previewStep(context, id, { action, ...(note !== undefined && { note }) }),
   });
 }
 
@@ -115,6 +129,46 @@ async function step(
   const workOrder = applyWorkOrderStep(current, { ...change, by: principal.name, at: services.clock.now() });
   await services.store.updateWorkOrder(workOrder, current.updatedAt);
   return { workOrder };
+}
+
+const STEP_VERBS: Readonly<Record<WorkOrderAction, string>> = {
+  approve: 'Approve',
+  assign: 'Assign',
+  start: 'Start',
+  close: 'Close',
+  cancel: 'Cancel',
+  comment: 'Comment on',
+};
+
+/** A step worked out on the work order as it is now, not stored: its status before and after. */
+async function previewStep(
+  { services, principal }: OperationContext,
+  id: string,
+  change: { action: WorkOrderAction; note?: string; assignee?: string; failureCode?: string },
+): Promise<OperationPreview> {
+  const current = await requireWorkOrder(services, id);
+  const next = applyWorkOrderStep(current, { ...change, by: principal.name, at: services.clock.now() });
+  const to = next.assignee !== undefined && next.assignee !== current.assignee ? ` to ${next.assignee}` : '';
+  return {
+    summary:
+      `${STEP_VERBS[change.action]} work order ${id} “${current.title}” on ${current.asset}${to}: ` +
+      `${current.status} → ${next.status}`,
+    preview: {
+      workOrder: {
+        id,
+        title: current.title,
+        asset: current.asset,
+        kind: current.kind,
+        priority: current.priority,
+      },
+      status: { from: current.status, to: next.status },
+      ...(next.assignee !== current.assignee && {
+        assignee: { from: current.assignee ?? null, to: next.assignee ?? null },
+      }),
+      ...(change.note !== undefined && { [change.action === 'close' ? 'resolution' : 'note']: change.note }),
+      ...(change.failureCode !== undefined && { failureCode: change.failureCode }),
+    },
+  };
 }
 
 export const approveWorkOrder = stepOperation(
@@ -151,6 +205,8 @@ export const assignWorkOrder = defineOperation({
   audit: true,
   handler: async ({ id, assignee, note }, context) =>
     step(context, id, { action: 'assign', assignee, ...(note !== undefined && { note }) }),
+  preview: async ({ id, assignee, note }, context) =>
+    previewStep(context, id, { action: 'assign', assignee, ...(note !== undefined && { note }) }),
 });
 
 export const closeWorkOrder = defineOperation({
@@ -167,6 +223,12 @@ export const closeWorkOrder = defineOperation({
   audit: true,
   handler: async ({ id, resolution, failureCode }, context) =>
     step(context, id, {
+      action: 'close',
+      note: resolution,
+      ...(failureCode !== undefined && { failureCode }),
+    }),
+  preview: async ({ id, resolution, failureCode }, context) =>
+    previewStep(context, id, {
       action: 'close',
       note: resolution,
       ...(failureCode !== undefined && { failureCode }),

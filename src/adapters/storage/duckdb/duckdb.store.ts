@@ -1045,7 +1045,11 @@ export class DuckDbStore implements PlatformStore {
 
   getDocument(id: string): Promise<DocumentRecord | undefined> {
     return this.read('getDocument', async ({ connection }) => {
-      const result = await connection.runAndReadAll('SELECT body FROM documents WHERE id = ?', [id], [VARCHAR]);
+      const result = await connection.runAndReadAll(
+        'SELECT body FROM documents WHERE id = ?',
+        [id],
+        [VARCHAR],
+      );
       const body = result.getRows()[0]?.[0];
       return body === undefined
         ? undefined
@@ -1088,8 +1092,9 @@ export class DuckDbStore implements PlatformStore {
       return result.getRows().map(([body, embedder, vector]): StoredChunk => {
         const chunk = parseRow(DocumentChunk, parseJsonColumn(body, 'document chunk'), 'document chunk');
         if (!(vector instanceof DuckDBBlobValue) || typeof embedder !== 'string') return chunk;
-        // Copy: the blob's bytes need not be 4-byte aligned for a Float32Array view.
-        const bytes = vector.bytes.slice();
+        // Copy into a fresh buffer: the blob's bytes need not be 4-byte aligned for a Float32Array view, and they
+        // may be a Buffer, whose slice() is a view into a shared pool, not a copy.
+        const bytes = new Uint8Array(vector.bytes);
         return { ...chunk, embedder, vector: new Float32Array(bytes.buffer, 0, bytes.byteLength / 4) };
       });
     });
@@ -1150,9 +1155,15 @@ export class DuckDbStore implements PlatformStore {
 
   getProposal(id: string): Promise<Proposal | undefined> {
     return this.read('getProposal', async ({ connection }) => {
-      const result = await connection.runAndReadAll('SELECT body FROM proposals WHERE id = ?', [id], [VARCHAR]);
+      const result = await connection.runAndReadAll(
+        'SELECT body FROM proposals WHERE id = ?',
+        [id],
+        [VARCHAR],
+      );
       const body = result.getRows()[0]?.[0];
-      return body === undefined ? undefined : parseRow(Proposal, parseJsonColumn(body, 'proposal'), 'proposal');
+      return body === undefined
+        ? undefined
+        : parseRow(Proposal, parseJsonColumn(body, 'proposal'), 'proposal');
     });
   }
 
@@ -1164,7 +1175,9 @@ export class DuckDbStore implements PlatformStore {
         byStatus ? [query.status ?? '', rowLimit(query.limit)] : [rowLimit(query.limit)],
         byStatus ? [VARCHAR, BIGINT] : [BIGINT],
       );
-      return result.getRows().map(([body]) => parseRow(Proposal, parseJsonColumn(body, 'proposal'), 'proposal'));
+      return result
+        .getRows()
+        .map(([body]) => parseRow(Proposal, parseJsonColumn(body, 'proposal'), 'proposal'));
     });
   }
 
@@ -1182,9 +1195,11 @@ export class DuckDbStore implements PlatformStore {
         [VARCHAR, VARCHAR, BIGINT, VARCHAR, BIGINT],
       );
       if (result.rowsChanged > 0) return;
-      const exists = await this.writer.runAndReadAll('SELECT 1 FROM proposals WHERE id = $1', [proposal.id], [
-        VARCHAR,
-      ]);
+      const exists = await this.writer.runAndReadAll(
+        'SELECT 1 FROM proposals WHERE id = $1',
+        [proposal.id],
+        [VARCHAR],
+      );
       if (exists.currentRowCount === 0) throw new UserError('not_found', `no proposal ${proposal.id}`);
       throw new UserError('conflict', `proposal ${proposal.id} was decided by someone else; read it again`, {
         details: { id: proposal.id },
