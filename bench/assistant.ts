@@ -1,17 +1,23 @@
 /**
  * `npm run bench -- assistant [--questions FILE] [--hours 4] [--seed 7]`
+ * `npm run bench -- assistant --llm-model FILE.gguf [--llm-context 4096] [--every 5]` (a local model)
+ * `npm run bench -- assistant --llm-base-url URL --llm-model-id ID [--llm-api-key KEY]` (an OpenAI-compatible one)
  *
  * The assistant scored on the committed question set (bench/data/assistant-questions.json, made by
  * bench/make-assistant-questions.ts; format in docs/assistant-eval.md) over a demo plant run for `hours` simulated
  * hours with a fixed clock, so every run sees the same data: tool choice, argument accuracy, the stated figure
  * against one computed directly through the operations, citations, declining what it must, and latency per
- * question. With no model configured the semantic router answers (sentence encoder: USE lite from npm).
+ * question. With no model configured the semantic router answers (sentence encoder: USE lite from npm); with one,
+ * the same harness runs unchanged with the model choosing the tools (results in the `assistant-model` section).
+ * `--every N` asks every Nth question only (a small CPU model takes seconds per question).
  */
 import { readFile } from 'node:fs/promises';
 import { openUseEmbedder } from '../src/adapters/embeddings/use/use.embedder.js';
+import { createLlamaCppProvider } from '../src/adapters/llm/llama-cpp/llama-cpp.provider.js';
+import { createOpenAiProvider } from '../src/adapters/llm/openai/openai.provider.js';
 import { type AssistantAnswer, SemanticRouter } from '../src/app/assistant/router.js';
 import { EvalQuestionFile, evaluateAssistant } from '../src/app/assistant/evaluate.js';
-import type { Principal } from '../src/domain/index.js';
+import type { LlmProvider, Principal } from '../src/domain/index.js';
 import { loadConfig } from '../src/server/config.js';
 import { setupDemoPlant } from '../src/server/demo.js';
 import { SYSTEM_PRINCIPAL, openCore } from '../src/server/platform.js';
@@ -30,7 +36,22 @@ export async function run(args: string[]): Promise<void> {
   );
   const hours = numberFlag(args, 'hours', 4);
   const seed = numberFlag(args, 'seed', 7);
-  const { questions } = EvalQuestionFile.parse(JSON.parse(await readFile(file, 'utf8')));
+  const every = numberFlag(args, 'every', 1);
+  const all = EvalQuestionFile.parse(JSON.parse(await readFile(file, 'utf8'))).questions;
+  const questions = all.filter((_q, i) => i % every === 0);
+  const modelPath = stringFlag(args, 'llm-model', '');
+  const baseUrl = stringFlag(args, 'llm-base-url', '');
+  const contextSize = numberFlag(args, 'llm-context', 4096);
+  const apiKey = stringFlag(args, 'llm-api-key', '');
+  let llm: LlmProvider | undefined;
+  if (modelPath !== '') llm = await createLlamaCppProvider({ modelPath, contextSize });
+  else if (baseUrl !== '')
+    llm = createOpenAiProvider({
+      baseUrl,
+      model: stringFlag(args, 'llm-model-id', 'default'),
+      contextSize,
+      ...(apiKey !== '' && { apiKey }),
+    });
   using dir = tempDir();
   let now = START;
   const embedder = await openUseEmbedder();
@@ -40,6 +61,8 @@ export async function run(args: string[]): Promise<void> {
     clock: { now: () => now },
     rescheduleTimeLimitMs: 200,
     assistant: new SemanticRouter({ embedder }),
+    embedder,
+    ...(llm !== undefined && { llm }),
   });
   const { app } = core;
   console.error(`demo plant: ${hours} simulated hours (seed ${seed})…`);
@@ -59,17 +82,22 @@ export async function run(args: string[]): Promise<void> {
     async (question) => (await app.call('assistant.ask', { question }, viewer)) as AssistantAnswer,
     (name, input) => app.call(name, input, SYSTEM_PRINCIPAL),
     (done, total) => {
-      if (done % 25 === 0 || done === total) console.error(`  ${done}/${total} questions`);
+      if (done % (llm === undefined ? 25 : 1) === 0 || done === total)
+        console.error(`  ${done}/${total} questions`);
     },
   );
   await embedder[Symbol.asyncDispose]();
+  await llm?.[Symbol.asyncDispose]();
   const pct = (x: number) => Math.round(x * 1000) / 10;
   const failed = report.results.filter((r) => !r.correct);
   for (const r of failed)
     console.error(`  ✗ ${r.id} "${r.question}" → ${r.answer.slice(0, 120)} | ${r.problems.join('; ')}`);
-  await writeResults('assistant', {
+  await writeResults(llm === undefined ? 'assistant' : 'assistant-model', {
     ours: {
-      model: 'none (semantic router, USE lite sentence encoder)',
+      model:
+        llm === undefined
+          ? 'none (semantic router, USE lite sentence encoder)'
+          : `${llm.kind} ${llm.model} (context ${llm.contextSize})`,
       questions: report.questions,
       fully_correct_pct: pct(report.fullyCorrect / report.questions),
       tool_choice_pct: pct(report.rates.toolChoice),
@@ -82,7 +110,7 @@ export async function run(args: string[]): Promise<void> {
     },
     targets: { fully_correct_pct: '≥ 85 (no model)', latency_p50_ms: '< 300 (no model)' },
     notes: [
-      `Question set: ${file.replace(/.*\/bench\//, 'bench/')} (${report.questions} questions; references computed by calling the operations directly, not through the assistant). Demo plant: ${hours} simulated hours from ${new Date(START).toISOString()}, seed ${seed}, fixed clock; questions asked as a viewer.`,
+      `Question set: ${file.replace(/.*\/bench\//, 'bench/')} (${report.questions} questions${every > 1 ? `, every ${every}th of ${all.length}` : ''}; references computed by calling the operations directly, not through the assistant). Demo plant: ${hours} simulated hours from ${new Date(START).toISOString()}, seed ${seed}, fixed clock; questions asked as a viewer.`,
       `By category (fully correct / questions): ${Object.entries(report.byCategory)
         .map(([c, v]) => `${c} ${v.fullyCorrect}/${v.questions}`)
         .join('; ')}.`,

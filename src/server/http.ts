@@ -30,6 +30,7 @@ import {
 import { httpStatus } from './error-mapping.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { registerOpenAiCompat } from './openai-compat.js';
+import { registerAssistantStream } from './assistant-stream.js';
 
 export interface HttpServerOptions {
   readonly app: App;
@@ -154,6 +155,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     unsubscribeSamples();
     unsubscribeEvents();
   };
+  registerAssistantStream(fastify, { app, authenticate });
   fastify.get('/api/v1/stream', { websocket: true }, (socket, request) => {
     // A client may send its subscription as soon as the socket opens, before the token check has resolved: hold
     // those messages and hand them over once the socket is a subscriber, so none is lost.

@@ -219,6 +219,33 @@ describe('sourceLink', () => {
     });
   });
 
+  it('links a document passage to the Documents view at that passage, and a proposal to Approvals', () => {
+    const passage = {
+      source: 'documents.search',
+      document: 'press-manual',
+      section: 'Press manual › 4 Hydraulics',
+      page: 12,
+      passage: 7,
+      label: 'Press manual › 4 Hydraulics › p. 12',
+    };
+    expect(link(passage)).toEqual({
+      label: passage.label,
+      kind: 'document',
+      href: '#view=documents&doc=press-manual&chunk=7',
+      title: 'Open press-manual at page 12 in Documents',
+    });
+    expect(
+      link({ source: 'proposals.create', ref: 'PR-000003', label: 'PR-000003: open a work order' }),
+    ).toEqual({
+      label: 'PR-000003: open a work order',
+      kind: 'proposal',
+      href: '#view=approvals&proposal=PR-000003',
+      title: 'Open proposal PR-000003 in Approvals',
+    });
+    // A work-order id is a record, not a proposal: no link.
+    expect(link({ source: 'workorders.list', ref: 'WO-000001', label: 'WO-000001' }).kind).toBe('text');
+  });
+
   it('shows other sources as their label alone', () => {
     const events = {
       source: 'events.list',
@@ -259,11 +286,23 @@ describe('how an answer was reached', () => {
 
   it('sums up the calls and the confidence', () => {
     const call = { name: 'assets.list', input: {}, ok: true, ms: 1 };
-    expect(howAnsweredText({ toolCalls: [call, call], confidence: 0.873 })).toBe(
+    const router = { mode: 'router' };
+    expect(howAnsweredText({ ...router, toolCalls: [call, call], confidence: 0.873 })).toBe(
       '2 tool calls · confidence 87 %',
     );
-    expect(howAnsweredText({ toolCalls: [call], confidence: 1 })).toBe('1 tool call · confidence 100 %');
-    expect(howAnsweredText({ toolCalls: [], confidence: 0.42 })).toBe('no tool calls · confidence 42 %');
+    expect(howAnsweredText({ ...router, toolCalls: [call], confidence: 1 })).toBe(
+      '1 tool call · confidence 100 %',
+    );
+    expect(howAnsweredText({ ...router, toolCalls: [], confidence: 0.42 })).toBe(
+      'no tool calls · confidence 42 %',
+    );
+  });
+
+  it('names the model instead of a confidence when a model answered', () => {
+    const call = { name: 'samples.latest', input: {}, ok: true, ms: 4 };
+    expect(
+      howAnsweredText({ mode: 'model', model: 'qwen2.5-7b.gguf', toolCalls: [call], confidence: 1 }),
+    ).toBe('1 tool call · model qwen2.5-7b.gguf');
   });
 
   it('clamps the confidence to 0…100 %', () => {

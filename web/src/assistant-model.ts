@@ -20,8 +20,15 @@ export const Citation = z.object({
   to: optionalNumber,
   /** The time of a single reading. */
   at: optionalNumber,
-  /** A record: a forecast, work order or event id. */
+  /** A record: a forecast, work order, event or proposal id. */
   ref: optionalString,
+  /** A document passage: the document, its heading path, page and position. */
+  document: optionalString,
+  section: optionalString,
+  page: optionalNumber,
+  passage: optionalNumber,
+  model: optionalString,
+  version: optionalNumber,
   label: z.string(),
 });
 export type Citation = z.infer<typeof Citation>;
@@ -38,8 +45,10 @@ export type ToolCall = z.infer<typeof ToolCall>;
 export const AssistantAnswer = z.object({
   question: z.string(),
   answer: z.string(),
-  /** 'router' (no language model) today. */
+  /** 'router' (no language model) or 'model'. */
   mode: z.string(),
+  /** The language model that answered, in mode 'model'. */
+  model: optionalString,
   intent: optionalString,
   /** Similarity of the question to the chosen intent's examples, 0…1. */
   confidence: z.number(),
@@ -47,6 +56,11 @@ export const AssistantAnswer = z.object({
   toolCalls: z.array(ToolCall),
   /** A change to the plant, or a question outside what the assistant knows. */
   declined: z.boolean(),
+  /** Changes asked for, waiting for a person's approval. */
+  proposals: z.nullish(z.array(z.object({ id: z.string(), operation: z.string(), summary: z.string() }))),
+  /** Figures the model wrote that no tool returned, masked as [?] in the answer. */
+  ungrounded: z.nullish(z.array(z.string())),
+  notes: z.nullish(z.array(z.string())),
 });
 export type AssistantAnswer = z.infer<typeof AssistantAnswer>;
 
@@ -122,7 +136,7 @@ export interface SourceLink {
   readonly href?: string;
   /** What following the link shows, for its tooltip. */
   readonly title?: string;
-  readonly kind: 'trend' | 'item' | 'text';
+  readonly kind: 'trend' | 'item' | 'document' | 'proposal' | 'text';
 }
 
 /**
@@ -150,6 +164,26 @@ export function sourceLink(
   }
   if (item) {
     return { label, kind: 'item', href: fragment({ view: 'supply', item }), title: `Open ${item} in Supply` };
+  }
+  if (citation.document) {
+    return {
+      label,
+      kind: 'document',
+      href: fragment({
+        view: 'documents',
+        doc: citation.document,
+        chunk: citation.passage != null ? String(citation.passage) : undefined,
+      }),
+      title: `Open ${citation.document}${citation.page != null ? ` at page ${citation.page}` : ''} in Documents`,
+    };
+  }
+  if (citation.ref && /^PR-\d+$/.test(citation.ref)) {
+    return {
+      label,
+      kind: 'proposal',
+      href: fragment({ view: 'approvals', proposal: citation.ref }),
+      title: `Open proposal ${citation.ref} in Approvals`,
+    };
   }
   return { label, kind: 'text' };
 }
@@ -179,9 +213,12 @@ export function toolCallText(call: ToolCall): string {
  * The disclosure's summary: how many tools were called and how sure the router was of the question.
  * @example howAnsweredText({ ...answer, toolCalls: [a, b], confidence: 0.873 }) // '2 tool calls · confidence 87 %'
  */
-export function howAnsweredText(answer: Pick<AssistantAnswer, 'toolCalls' | 'confidence'>): string {
+export function howAnsweredText(
+  answer: Pick<AssistantAnswer, 'toolCalls' | 'confidence' | 'mode' | 'model'>,
+): string {
   const n = answer.toolCalls.length;
   const calls = n === 0 ? 'no tool calls' : `${n} tool call${n === 1 ? '' : 's'}`;
+  if (answer.mode === 'model') return `${calls} · model ${answer.model ?? 'unknown'}`;
   return `${calls} · confidence ${confidenceText(answer.confidence)}`;
 }
 

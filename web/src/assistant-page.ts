@@ -183,6 +183,21 @@ function answerView(answer: AssistantAnswer): HTMLElement {
           : h('ul', {}, ...block.items.map((item) => h('li', {}, item))),
       ),
     ),
+    (answer.proposals ?? []).length > 0
+      ? h(
+          'ul',
+          { class: 'assistant-proposals', 'data-testid': 'assistant-proposals' },
+          ...(answer.proposals ?? []).map((p) =>
+            h(
+              'li',
+              {},
+              'Waiting for approval: ',
+              h('a', { href: `#view=approvals&proposal=${p.id}` }, p.id),
+              ` — ${p.summary}`,
+            ),
+          ),
+        )
+      : null,
     sources.length > 0
       ? h(
           'ol',
@@ -209,6 +224,7 @@ function answerView(answer: AssistantAnswer): HTMLElement {
           h('li', { class: call.ok ? 'ok' : 'failed', 'data-tool': call.name }, toolCallText(call)),
         ),
         answer.intent ? h('li', { class: 'muted' }, `intent ${answer.intent} · ${answer.mode}`) : null,
+        ...(answer.notes ?? []).map((note) => h('li', { class: 'muted' }, note)),
       ),
     ),
   );

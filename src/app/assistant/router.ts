@@ -29,8 +29,16 @@ export interface Citation {
   readonly to?: number;
   /** The time of a single reading. */
   readonly at?: number;
-  /** A record: a forecast id, a work-order id, an event id. */
+  /** A record: a forecast id, a work-order id, an event id, a proposal id. */
   readonly ref?: string;
+  /** A document passage: the document id, its heading path, page (PDF) and position. */
+  readonly document?: string;
+  readonly section?: string;
+  readonly page?: number;
+  readonly passage?: number;
+  /** A model and its version. */
+  readonly model?: string;
+  readonly version?: number;
   /** The same in words, for a footnote. */
   readonly label: string;
 }
@@ -46,8 +54,20 @@ export interface ToolCallRecord {
 export interface AssistantAnswer {
   readonly question: string;
   readonly answer: string;
-  /** `router` without a model. */
-  readonly mode: 'router';
+  /** `router` without a model; `model` when a language model chose the tools and wrote the answer. */
+  readonly mode: 'router' | 'model';
+  /** The model that answered (mode `model`). */
+  readonly model?: string;
+  /** Changes asked for, filed as proposals waiting for a person's approval (mode `model`). */
+  readonly proposals?: readonly {
+    readonly id: string;
+    readonly operation: string;
+    readonly summary: string;
+  }[];
+  /** Figures of the model's answer that no tool result supported, masked as [?] in the answer. */
+  readonly ungrounded?: readonly string[];
+  /** How the answer was made: context trimmed, answer cut off, figures masked. */
+  readonly notes?: readonly string[];
   /** The intent chosen, or none when the question could not be placed. */
   readonly intent?: string;
   /** Similarity of the question to the intent's examples (0…1), keyword cues included. */
@@ -56,6 +76,33 @@ export interface AssistantAnswer {
   readonly toolCalls: readonly ToolCallRecord[];
   /** True when the assistant declined: a change to the plant, or a question outside what it knows. */
   readonly declined: boolean;
+}
+
+/** What graph.failures returns, as far as the router reads it. */
+interface FailureReport {
+  summary: { stops: number; alarms: number; workOrders: number };
+  events: { id: string; kind: string; reason?: string }[];
+  failureModes: {
+    id: string;
+    asset?: string;
+    mode: string;
+    component?: string;
+    effect: string;
+    cause: string;
+    rpn: number;
+    matchedEvents: number;
+    matchedWorkOrders: number;
+  }[];
+}
+
+/** A passage from documents.search. */
+interface Passage {
+  document: string;
+  title: string;
+  section: string;
+  page?: number;
+  seq: number;
+  text: string;
 }
 
 /** Calls an operation as the asking user (App.call underneath). */
@@ -262,6 +309,7 @@ const INTENTS: readonly Intent[] = [
       'list the breakdowns of press 1 in the last 7 days',
     ],
     keywords: /\b(fail(ed|ure|ures)?|down(time)?|stop(ped|s)?|break ?downs?|trip(ped|s)?|broke)\b/,
+    not: /\b(manuals?|fmea|failure modes?|rpn|documentation|sops?)\b/,
     async run(ctx) {
       const asset = await requireAsset(ctx);
       const w = parseWindow(ctx.question, ctx.now, 7 * 86_400_000);
@@ -293,6 +341,97 @@ const INTENTS: readonly Intent[] = [
       const reasons = [...byReason].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ×${n}`);
       const last = downs.at(-1);
       return `${asset.name} went down ${downs.length} time${downs.length === 1 ? '' : 's'} ${w.label}: ${reasons.join(', ')}; ${duration(downMs)} down in all${last ? ` (latest at ${iso(last.ts)})` : ''}.`;
+    },
+  },
+  {
+    name: 'failure_knowledge',
+    examples: [
+      'what failed on press 3 this month and what does its manual say about it',
+      'what does the manual say about the failures of press 3',
+      'which failure modes does the FMEA list for press 3',
+      'what are the highest risks in the FMEA of press 4',
+      'what does the documentation say about the breakdowns on press 2 this week',
+    ],
+    keywords: /\b(manuals?|fmea|failure modes?|rpn|documentation|sops?|instructions?)\b/,
+    async run(ctx) {
+      const asset = await requireAsset(ctx);
+      const w = parseWindow(ctx.question, ctx.now, 30 * 86_400_000);
+      const g = await ctx.tool<FailureReport>('graph.failures', {
+        asset: asset.path,
+        from: w.from,
+        to: w.to,
+      });
+      ctx.cite({
+        source: 'graph.failures',
+        asset: asset.path,
+        from: w.from,
+        to: w.to,
+        label: `stops, alarms, work orders and FMEA rows of ${asset.path}, ${windowText(w)}`,
+      });
+      const stops = g.events.filter((e) => e.kind === 'machine_state');
+      const byReason = new Map<string, number>();
+      for (const e of stops)
+        byReason.set(e.reason ?? 'no reason given', (byReason.get(e.reason ?? 'no reason given') ?? 0) + 1);
+      const reasons = [...byReason].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ×${n}`);
+      const parts: string[] = [
+        stops.length === 0 && g.summary.alarms === 0
+          ? `${asset.name} had no stops or raised alarms ${w.label}.`
+          : `${asset.name} ${w.label}: ${g.summary.stops} stop${g.summary.stops === 1 ? '' : 's'}${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}, ${g.summary.alarms} raised alarm${g.summary.alarms === 1 ? '' : 's'}, ${g.summary.workOrders} work order${g.summary.workOrders === 1 ? '' : 's'}.`,
+      ];
+      // The FMEA rows the window's failures match, else the riskiest; each cited.
+      const ranked = [...g.failureModes].sort(
+        (a, b) =>
+          b.matchedEvents + b.matchedWorkOrders - (a.matchedEvents + a.matchedWorkOrders) || b.rpn - a.rpn,
+      );
+      const top = ranked.slice(0, 2);
+      for (const f of top) {
+        ctx.cite({
+          source: 'graph.failures',
+          asset: f.asset ?? asset.path,
+          ref: f.id,
+          label: `FMEA ${f.id}: ${f.mode}`,
+        });
+      }
+      if (top.length > 0) {
+        parts.push(
+          `FMEA: ${top
+            .map(
+              (f) =>
+                `${f.mode} (RPN ${f.rpn}; effect: ${f.effect}; cause: ${f.cause}${f.matchedEvents + f.matchedWorkOrders > 0 ? `; matches ${f.matchedEvents + f.matchedWorkOrders} of these records` : ''})`,
+            )
+            .join('; ')}.`,
+        );
+      } else {
+        parts.push('No FMEA rows are recorded for it.');
+      }
+      // What the manuals say about the most likely failure (or the question itself when there is no FMEA row).
+      const query =
+        top[0] !== undefined ? `${top[0].mode} ${top[0].component ?? ''} ${top[0].cause}` : ctx.question;
+      const { passages } = await ctx.tool<{ passages: Passage[] }>('documents.search', {
+        query,
+        asset: asset.path,
+        limit: 2,
+      });
+      const best = passages[0];
+      if (best === undefined) {
+        parts.push('No manual or instruction about it has been imported.');
+      } else {
+        const where = [best.title, best.section, best.page !== undefined ? `p. ${best.page}` : undefined]
+          .filter((x) => x !== undefined && x.length > 0)
+          .join(' › ');
+        ctx.cite({
+          source: 'documents.search',
+          document: best.document,
+          section: best.section,
+          ...(best.page !== undefined && { page: best.page }),
+          passage: best.seq,
+          label: where,
+        });
+        const quote =
+          best.text.length > 360 ? `${best.text.slice(0, 360).replace(/\s+\S*$/, '')} …` : best.text;
+        parts.push(`The manual (${where}) says: “${quote}”`);
+      }
+      return parts.join('\n');
     },
   },
   {
@@ -387,8 +526,20 @@ const INTENTS: readonly Intent[] = [
   },
 ];
 
+/** The operations each intent answers with: a model is offered these first for a question like the intent's. */
+export const INTENT_TOOLS: Readonly<Record<string, readonly string[]>> = {
+  latest_value: ['samples.latest', 'tags.list'],
+  window_stats: ['samples.buckets', 'tags.list'],
+  active_alarms: ['events.list'],
+  stops: ['events.list', 'graph.failures'],
+  failure_knowledge: ['graph.failures', 'documents.search', 'fmea.list'],
+  work_orders: ['workorders.list'],
+  forecast: ['forecasts.list', 'items.list'],
+  inventory: ['inventory.policy', 'items.list'],
+};
+
 /** Imperatives that would change the plant or its records: the router declines them. */
-const ACTION =
+export const ACTION =
   /^\s*(please\s+)?(acknowledge|ack|create|open (a|an|new)\b|close|assign|set|change|increase|decrease|raise|lower|adjust|stop|start|restart|shut|turn|delete|remove|apply|approve|reject|reschedule|write|deploy|train|reset|clear)\b/i;
 
 export interface RouterOptions {
@@ -407,7 +558,7 @@ export class SemanticRouter {
 
   /** What the router can answer, in words (for "I cannot answer that" and help). */
   static capabilities(): string {
-    return 'the current value, average, minimum or peak of a machine signal over a time window; active alarms; what stopped a machine and for how long; open work orders; an item’s demand forecast and whether to reorder';
+    return 'the current value, average, minimum or peak of a machine signal over a time window; active alarms; what stopped a machine and for how long; what failed, its FMEA rows and what the manual says about it; open work orders; an item’s demand forecast and whether to reorder';
   }
 
   async #exampleVectors(): Promise<{ intent: Intent; vectors: Float32Array[] }[]> {
