@@ -311,5 +311,80 @@ for (const q of [
   });
 }
 
+/** The chapter heading above a numbered section of the demo manual ("2.1 Lubrication" → "2 Main drive bearing"). */
+function sectionParent(section: string): string {
+  const chapters: Record<string, string> = {
+    '2': '2 Main drive bearing',
+    '3': '3 Hydraulics',
+    '4': '4 Tooling',
+    '5': '5 Safety devices',
+  };
+  return chapters[section.split('.')[0] ?? ''] ?? '';
+}
+
+// 11. What failed, with the FMEA rows and the manual (the demo imports its press manual and FMEA at start). The
+// number of stops is counted from the machine-state events directly; "this month" is June 2026 on the bench's
+// fixed clock (2026-06-08).
+const MONTH_START = '2026-06-01T00:00:00Z';
+for (const m of machines.filter((x) => x.name.startsWith('Press'))) {
+  questions.push({
+    id: id('failures'),
+    category: 'failures and manual',
+    question: `What failed on ${m.name.toLowerCase()} this month and what does its manual say about it?`,
+    expect: {
+      tools: ['graph.failures', 'documents.search'],
+      args: { 'graph.failures': { asset: m.path } },
+      value: {
+        op: 'events.list',
+        input: { under: m.path, kinds: ['machine_state'], from: MONTH_START, to: 'now', limit: 10_000 },
+        path: 'events.*',
+        where: { state: 'down' },
+        reduce: 'count',
+        tolerance: 0,
+      },
+      citation: { source: 'documents.search', document: 'demo-press-manual' },
+    },
+  });
+}
+
+// 12. What the manual says: the passage that answers, quoted and cited (texts from src/server/demo-manual.ts).
+const manualQuestions: [string, string, string][] = [
+  [
+    'How often must the main drive bearing be re-greased according to the manual?',
+    '500 operating hours',
+    '2.1 Lubrication',
+  ],
+  ['Which grease does the main bearing take, according to the manual?', 'lithium-complex', '2.1 Lubrication'],
+  ['What does the manual say about the oil temperature of the press?', '65 °C', '3.1 Oil temperature'],
+  ['What should I do after a die jam on press 2, according to the manual?', 'setting mode', '4.1 Die jam'],
+  [
+    'How do I repair a hydraulic leak at the rod seal according to the manual?',
+    'rod seal set',
+    '3.2 Hydraulic leak',
+  ],
+  [
+    'What does the manual say about light curtain trips?',
+    'Never bridge the light curtain',
+    '5.1 Light curtain trips',
+  ],
+  ['What are the daily checks in the press manual?', 'sight glass', '1 Daily checks'],
+];
+for (const [q, text, section] of manualQuestions) {
+  questions.push({
+    id: id('manual'),
+    category: 'manual',
+    question: q,
+    expect: {
+      tools: ['documents.search'],
+      contains: [text],
+      citation: {
+        source: 'documents.search',
+        document: 'demo-press-manual',
+        section: `Servo-hydraulic press manual › ${section.split(' ')[0]?.includes('.') ? `${sectionParent(section)} › ` : ''}${section}`,
+      },
+    },
+  });
+}
+
 await writeFile(out, `${JSON.stringify({ questions }, null, 2)}\n`);
 console.log(`wrote ${questions.length} questions to ${out}`);

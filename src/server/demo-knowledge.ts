@@ -2,11 +2,12 @@
  * The demo plant's FMEA: failure modes of its servo-hydraulic presses, written so that the simulator's stop reasons
  * (`bearing_overheat`, `hydraulic_leak`, `die_jam`, `safety_light_curtain`), the bearing model's alarms and the
  * flange-height SPC alarms match them by the knowledge graph's word rule (src/app/graph/failure-match.ts).
- * Ratings on the 1–10 scales of the AIAG & VDA FMEA Handbook (2019), illustrative.
+ * Ratings on the 1–10 scales of the AIAG & VDA FMEA Handbook (2019), illustrative. Also the presses' manual.
  */
 import type { App } from '../app/registry.js';
 import { DEMO_MACHINES } from '../adapters/simulator/demo-plant.js';
 import type { FailureModeInput, Principal } from '../domain/index.js';
+import { DEMO_MANUAL } from './demo-manual.js';
 
 const PRESS_TYPE = DEMO_MACHINES.find((m) => m.type === 'press')?.kind ?? 'servo-hydraulic press';
 
@@ -124,4 +125,12 @@ export async function seedDemoKnowledge(app: App, principal: Principal): Promise
   const stored = new Set((await app.services.store.listFailureModes()).map((r) => r.id));
   const rows = DEMO_FMEA.filter((r) => !stored.has(r.id));
   if (rows.length > 0) await app.call('fmea.import', { rows }, principal);
+  // The presses' manual, for the assistant to cite; kept if it is already there (it may have been edited).
+  if ((await app.services.store.getDocument(DEMO_MANUAL.id)) === undefined) {
+    await app.call(
+      'documents.import',
+      { ...DEMO_MANUAL, format: 'markdown', source: 'demo', equipmentType: PRESS_TYPE },
+      principal,
+    );
+  }
 }

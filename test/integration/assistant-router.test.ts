@@ -30,6 +30,7 @@ type Answer = {
     item?: string;
     from?: number;
     to?: number;
+    ref?: string;
     label: string;
   }[];
   toolCalls: { name: string; ok: boolean }[];
@@ -122,6 +123,54 @@ describe('assistant without a model (semantic router) on the demo plant', () => 
     expect(downs.length).toBeGreaterThan(0);
     expect(a.answer).toMatch(new RegExp(`went down ${downs.length} times? today: `));
     expect(a.answer).toContain(`${downs[0]?.reason ?? 'no reason given'} ×`);
+  });
+
+  it('says what failed with the FMEA rows it matches and quotes the manual, citing each', async () => {
+    const a = await ask('What failed on press 3 this month and what does its manual say about it?');
+    expect(a.intent).toBe('failure_knowledge');
+    const monthStart = Date.parse('2026-06-01T00:00:00Z');
+    const { events } = (await app.call(
+      'events.list',
+      { under: PRESS3, kinds: ['machine_state'], from: monthStart, to: now, limit: 10_000 },
+      viewer,
+    )) as { events: { state: string }[] };
+    const downs = events.filter((e) => e.state === 'down').length;
+    expect(downs).toBeGreaterThan(0);
+    expect(a.answer).toMatch(new RegExp(`: ${downs} stops? \\(`));
+    // The FMEA row cited is one of the demo's, with its RPN = S × O × D as stored.
+    const fmeaRef = a.citations.find((c) => c.ref?.startsWith('demo-press-'))?.ref;
+    const { failureModes } = (await app.call('fmea.list', { asset: PRESS3 }, viewer)) as {
+      failureModes: {
+        id: string;
+        rpn: number;
+        severity: number;
+        occurrence: number;
+        detectability: number;
+      }[];
+    };
+    const row = failureModes.find((f) => f.id === fmeaRef);
+    expect(row?.rpn).toBe((row?.severity ?? 0) * (row?.occurrence ?? 0) * (row?.detectability ?? 0));
+    expect(a.answer).toContain(`RPN ${row?.rpn}`);
+    // The quote is the cited passage's own text, from the demo manual.
+    const doc = a.citations.find((c) => c.source === 'documents.search') as
+      { document: string; passage: number; section: string } | undefined;
+    expect(doc?.document).toBe('demo-press-manual');
+    const { passages } = (await app.call('documents.get', { id: 'demo-press-manual' }, viewer)) as {
+      passages: { seq: number; text: string; section: string }[];
+    };
+    const cited = passages.find((p) => p.seq === doc?.passage);
+    expect(cited?.section).toBe(doc?.section);
+    expect(a.answer).toContain(cited?.text.slice(0, 80));
+  });
+
+  it('quotes the manual passage whose heading names what is asked, not one that merely mentions it', async () => {
+    const a = await ask('What does the manual say about the oil temperature of the press?');
+    expect(a.intent).toBe('documents');
+    const cited = a.citations[0] as { document?: string; section?: string };
+    expect(cited).toMatchObject({ source: 'documents.search', document: 'demo-press-manual' });
+    // "1 Daily checks" also mentions the oil temperature; the passage about it is 3.1.
+    expect(cited.section).toBe('Servo-hydraulic press manual › 3 Hydraulics › 3.1 Oil temperature');
+    expect(a.answer).toContain('at 65 °C the press finishes its stroke and stops');
   });
 
   it('answers whether to reorder from the stocking policy, for a 95 % cycle service level unless told', async () => {

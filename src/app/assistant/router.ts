@@ -81,7 +81,7 @@ export interface AssistantAnswer {
 /** What graph.failures returns, as far as the router reads it. */
 interface FailureReport {
   summary: { stops: number; alarms: number; workOrders: number };
-  events: { id: string; kind: string; reason?: string }[];
+  events: { id: string; kind: string; reason?: string; failureModes: string[] }[];
   failureModes: {
     id: string;
     asset?: string;
@@ -141,6 +141,45 @@ const windowText = (w: TimeWindow): string => `${iso(w.from)} – ${iso(w.to)} (
 /** A duration for people: minutes below two hours, else hours to one decimal. */
 const duration = (ms: number): string =>
   ms < 2 * 3_600_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 3_600_000).toFixed(1)} h`;
+
+/** A passage cited: document title, heading path and page; returns the same as words. */
+function citePassage(ctx: Context, p: Passage): string {
+  const where = [p.title, p.section, p.page !== undefined ? `p. ${p.page}` : undefined]
+    .filter((x) => x !== undefined && x.length > 0)
+    .join(' › ');
+  ctx.cite({
+    source: 'documents.search',
+    document: p.document,
+    section: p.section,
+    ...(p.page !== undefined && { page: p.page }),
+    passage: p.seq,
+    label: where,
+  });
+  return where;
+}
+
+/**
+ * What a question about the documents is about: without the words that only say where to look ("what does the
+ * manual say about", "according to the SOP") and the machine's name (the search is narrowed to its documents
+ * instead), which would otherwise match every passage of every manual.
+ */
+function topicOf(question: string, asset: Asset | undefined): string {
+  let q = question;
+  if (asset !== undefined) q = q.replace(new RegExp(`\\b${asset.name.replace(/\s+/g, '\\s*')}\\b`, 'i'), ' ');
+  const topic = q
+    .replace(
+      /\b(what|which|does|do|did|is|are|the|a|an|its|their|manuals?|documentation|docs?|sops?|instructions?|procedures?|says?|about|according|to|in|of|for|tell|show|me)\b/gi,
+      ' ',
+    )
+    .replace(/[?!.,]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return topic.length > 0 ? topic : question;
+}
+
+/** A passage quoted, cut at a word near 360 characters. */
+const quote = (text: string): string =>
+  text.length > 360 ? `${text.slice(0, 360).replace(/\s+\S*$/, '')} …` : text;
 
 /** A missing slot: the answer asks for it and lists what there is. */
 class NeedSlot extends UserError {
@@ -352,7 +391,8 @@ const INTENTS: readonly Intent[] = [
       'what are the highest risks in the FMEA of press 4',
       'what does the documentation say about the breakdowns on press 2 this week',
     ],
-    keywords: /\b(manuals?|fmea|failure modes?|rpn|documentation|sops?|instructions?)\b/,
+    keywords:
+      /\b(fmea|failure modes?|rpn)\b|\b(fail\w*|broke\w*|break ?downs?)\b.*\b(manuals?|documentation|sops?)\b|\b(manuals?|documentation|sops?)\b.*\b(fail\w*|broke\w*|break ?downs?)\b/,
     async run(ctx) {
       const asset = await requireAsset(ctx);
       const w = parseWindow(ctx.question, ctx.now, 30 * 86_400_000);
@@ -378,10 +418,14 @@ const INTENTS: readonly Intent[] = [
           ? `${asset.name} had no stops or raised alarms ${w.label}.`
           : `${asset.name} ${w.label}: ${g.summary.stops} stop${g.summary.stops === 1 ? '' : 's'}${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}, ${g.summary.alarms} raised alarm${g.summary.alarms === 1 ? '' : 's'}, ${g.summary.workOrders} work order${g.summary.workOrders === 1 ? '' : 's'}.`,
       ];
-      // The FMEA rows the window's failures match, else the riskiest; each cited.
+      // The FMEA rows the window's stops match first (a stop is a failure; an alarm may be a drift), then those
+      // other records match, then the riskiest; each cited.
+      const stopsMatched = (id: string) => stops.filter((e) => e.failureModes.includes(id)).length;
       const ranked = [...g.failureModes].sort(
         (a, b) =>
-          b.matchedEvents + b.matchedWorkOrders - (a.matchedEvents + a.matchedWorkOrders) || b.rpn - a.rpn,
+          stopsMatched(b.id) - stopsMatched(a.id) ||
+          b.matchedEvents + b.matchedWorkOrders - (a.matchedEvents + a.matchedWorkOrders) ||
+          b.rpn - a.rpn,
       );
       const top = ranked.slice(0, 2);
       for (const f of top) {
@@ -430,6 +474,36 @@ const INTENTS: readonly Intent[] = [
         const quote =
           best.text.length > 360 ? `${best.text.slice(0, 360).replace(/\s+\S*$/, '')} …` : best.text;
         parts.push(`The manual (${where}) says: “${quote}”`);
+      }
+      return parts.join('\n');
+    },
+  },
+  {
+    name: 'documents',
+    examples: [
+      'what does the manual say about the oil temperature',
+      'how do I change the rod seal according to the manual',
+      'how often must the main bearing be greased',
+      'what should I do after a die jam',
+      'which oil does the press take according to the documentation',
+    ],
+    keywords: /\b(manuals?|sops?|instructions?|procedures?|documentation|according to)\b/,
+    not: /\b(fail(ed|ures?)?|broke|fmea|rpn)\b/,
+    async run(ctx) {
+      const asset = matchAsset(ctx.question, await ctx.assets())?.value;
+      const { passages } = await ctx.tool<{ passages: Passage[] }>('documents.search', {
+        query: topicOf(ctx.question, asset),
+        ...(asset !== undefined && { asset: asset.path }),
+        limit: 3,
+      });
+      const [best, next] = passages;
+      if (best === undefined) {
+        return `No imported manual or instruction answers that${asset !== undefined ? ` for ${asset.name}` : ''}. Documents are imported with documents.import (gemba documents import --file …).`;
+      }
+      const where = citePassage(ctx, best);
+      const parts = [`${where}:\n“${quote(best.text)}”`];
+      if (next !== undefined && next.document !== best.document) {
+        parts.push(`See also ${citePassage(ctx, next)}.`);
       }
       return parts.join('\n');
     },
@@ -533,6 +607,7 @@ export const INTENT_TOOLS: Readonly<Record<string, readonly string[]>> = {
   active_alarms: ['events.list'],
   stops: ['events.list', 'graph.failures'],
   failure_knowledge: ['graph.failures', 'documents.search', 'fmea.list'],
+  documents: ['documents.search', 'documents.get'],
   work_orders: ['workorders.list'],
   forecast: ['forecasts.list', 'items.list'],
   inventory: ['inventory.policy', 'items.list'],
@@ -558,7 +633,7 @@ export class SemanticRouter {
 
   /** What the router can answer, in words (for "I cannot answer that" and help). */
   static capabilities(): string {
-    return 'the current value, average, minimum or peak of a machine signal over a time window; active alarms; what stopped a machine and for how long; what failed, its FMEA rows and what the manual says about it; open work orders; an item’s demand forecast and whether to reorder';
+    return 'the current value, average, minimum or peak of a machine signal over a time window; active alarms; what stopped a machine and for how long; what failed, its FMEA rows and what the manual says about it; what the manuals and instructions say; open work orders; an item’s demand forecast and whether to reorder';
   }
 
   async #exampleVectors(): Promise<{ intent: Intent; vectors: Float32Array[] }[]> {

@@ -109,6 +109,8 @@ interface Corpus {
   readonly chunks: readonly StoredChunk[];
   readonly records: ReadonlyMap<string, DocumentRecord>;
   readonly bm25: Bm25Index;
+  /** BM25 over each passage's own (innermost) heading. */
+  readonly headings: Bm25Index;
 }
 
 type IndexServices = Pick<AppServices, 'store' | 'clock' | 'embedder' | 'documentReader'>;
@@ -272,7 +274,19 @@ export class DocumentIndex {
       const chunk = corpus.chunks[s.index];
       return chunk !== undefined && (allowed === undefined || allowed.has(chunk.document));
     };
-    const lexical = scoreBm25(corpus.bm25, searchTokens(request.query)).filter(admits);
+    const terms = searchTokens(request.query);
+    const lexical = scoreBm25(corpus.bm25, terms).filter(admits);
+    // A passage whose own heading names the query ("3.1 Oil temperature") is a third opinion: the body's words
+    // also match passages that merely mention it, and every heading path repeats the document's title.
+    const asked = new Set(terms);
+    const headed = scoreBm25(corpus.headings, terms).filter((h) => {
+      if (!admits(h)) return false;
+      // Only a heading that names two thirds of what is asked: one shared word ("bearing") is not the topic.
+      const heading = new Set(searchTokens(corpus.chunks[h.index]?.section.split(' › ').at(-1) ?? ''));
+      let named = 0;
+      for (const t of asked) if (heading.has(t)) named++;
+      return named * 3 >= asked.size * 2;
+    });
     const { embedder } = this.#services;
     const vectors = embedder
       ? corpus.chunks.map((c, i) =>
@@ -289,12 +303,22 @@ export class DocumentIndex {
         [
           lexical.slice(0, FUSION_DEPTH).map((s) => s.index),
           dense.slice(0, FUSION_DEPTH).map((s) => s.index),
+          headed.slice(0, FUSION_DEPTH).map((s) => s.index),
         ],
         RRF_K,
       );
       method = 'hybrid';
     } else {
-      ranked = lexical;
+      ranked =
+        headed.length === 0
+          ? lexical
+          : reciprocalRankFusion(
+              [
+                lexical.slice(0, FUSION_DEPTH).map((s) => s.index),
+                headed.slice(0, FUSION_DEPTH).map((s) => s.index),
+              ],
+              RRF_K,
+            );
       method = 'bm25';
     }
     const passages = ranked.slice(0, request.limit).flatMap((s): Passage[] => {
@@ -332,6 +356,7 @@ export class DocumentIndex {
       chunks,
       records: new Map(records.map((r) => [r.id, r])),
       bm25: buildBm25Index(chunks.map((c) => searchTokens(indexedText(c)))),
+      headings: buildBm25Index(chunks.map((c) => searchTokens(c.section.split(' › ').at(-1) ?? ''))),
     };
   }
 }
