@@ -115,7 +115,7 @@ export function toolFor(op: Operation): ToolSpec {
     name: toolName(op.name),
     description: readOnly
       ? op.description
-      : `PROPOSE (needs approval by a ${op.permission} or above; nothing changes until then): ${op.description}`,
+      : `PROPOSE (nothing changes until someone with the ${op.permission} role or above approves): ${op.description}`,
     parameters,
   };
 }
@@ -292,7 +292,8 @@ export class ModelAssistant {
       } catch (error) {
         const message = messageOf(error);
         record(false, message);
-        // Bad arguments go back to the model to correct; anything else ends the call with its message.
+        if (request.signal?.aborted === true) throw error;
+        // The model reads why (bad arguments, no such asset, not allowed) and may correct the call.
         return `ERROR: ${message}`;
       }
     };
