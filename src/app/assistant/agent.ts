@@ -298,6 +298,19 @@ export class ModelAssistant {
       }
     };
 
+    // Then tool results, halved each time, down to a few hundred characters each.
+    const shortenResults = (): boolean => {
+      let shortened = false;
+      messages.forEach((m, i) => {
+        if (m.role !== 'tool' || m.content.length <= 400) return;
+        const half = Math.floor(m.content.length / 2);
+        messages[i] = { ...m, content: `${m.content.slice(0, half)} … (cut to fit the model's context)` };
+        shortened = true;
+      });
+      if (shortened)
+        notes.push(`tool results were cut to fit the model's context (${llm.contextSize} tokens)`);
+      return shortened;
+    };
     // A small model's context may not hold every tool's schema: offer fewer, most relevant first, until it fits.
     let fit = tools.length;
     // The first turn must look something up: an answer that rests on no tool result rests on nothing.
@@ -316,12 +329,15 @@ export class ModelAssistant {
             ...(onEvent !== undefined && { onText: (delta: string) => onEvent({ type: 'text', delta }) }),
           });
         } catch (error) {
-          if (!(error instanceof UserError) || !/context/i.test(error.message) || now.length === 0)
+          if (!(error instanceof UserError) || !/context/i.test(error.message)) throw error;
+          if (now.length > 0) {
+            fit = Math.floor(now.length / 2);
+            notes.push(
+              `the model's context holds ${llm.contextSize} tokens: offered ${fit} of ${tools.length} tools`,
+            );
+          } else if (!shortenResults()) {
             throw error;
-          fit = Math.floor(now.length / 2);
-          notes.push(
-            `the model's context holds ${llm.contextSize} tokens: offered ${fit} of ${tools.length} tools`,
-          );
+          }
         }
       }
     };
@@ -360,7 +376,8 @@ export class ModelAssistant {
       confidence: 1,
       citations: dedupe(citations),
       toolCalls,
-      declined: false,
+      // A change asked for and not filed as a proposal was not made: say so.
+      declined: ACTION.test(question) && proposals.length === 0,
       proposals,
       ungrounded: grounded.ungrounded,
       ...(notes.length > 0 && { notes }),
