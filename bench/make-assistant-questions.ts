@@ -386,5 +386,61 @@ for (const [q, text, section] of manualQuestions) {
   });
 }
 
+// 13. Process capability of each machine's measured dimension (SPC results), against quality.capability itself.
+const dimensionTags = tags.filter((t) => t.spec !== undefined);
+const capabilityPhrasings = [
+  {
+    q: (m: string, d: string) => `What is the Cpk of the ${d} on ${m} in the last 3 hours?`,
+    from: 'now-3h',
+    path: 'capability.cpk',
+  },
+  {
+    q: (m: string, d: string) => `Is the ${d} on ${m} capable over the last 2 hours?`,
+    from: 'now-2h',
+    path: 'capability.cpk',
+  },
+  {
+    q: (m: string, d: string) => `ppk of the ${d} of ${m}, last 4 hours`,
+    from: 'now-4h',
+    path: 'capability.ppk',
+  },
+];
+dimensionTags.forEach((t, k) => {
+  const m = machines.find((x) => x.path === t.asset);
+  const p = capabilityPhrasings[k % capabilityPhrasings.length];
+  if (!m || !p) return;
+  const tag = `${t.asset}/${t.name}`;
+  questions.push({
+    id: id('capability'),
+    category: 'capability',
+    question: p.q(m.name, t.name.replace(/_/g, ' ')),
+    expect: {
+      tools: ['quality.capability'],
+      args: { 'quality.capability': { tag } },
+      value: {
+        op: 'quality.capability',
+        input: { tag, from: p.from, to: 'now' },
+        path: p.path,
+        tolerance: 0.005,
+      },
+      citation: { source: 'quality.capability', tag },
+    },
+  });
+});
+
+// 14. Models: which are deployed, cited with their version.
+for (const q of [
+  'Which models are deployed?',
+  'what model watches press 3?',
+  'list the anomaly detection models',
+]) {
+  questions.push({
+    id: id('models'),
+    category: 'models',
+    question: q,
+    expect: { tools: ['models.list'], citation: { source: 'models.list', model: 'press3-bearing' } },
+  });
+}
+
 await writeFile(out, `${JSON.stringify({ questions }, null, 2)}\n`);
 console.log(`wrote ${questions.length} questions to ${out}`);

@@ -122,3 +122,78 @@ describe('the language model settings', () => {
     expect(() => loadConfig({ GEMBA_LLM_THREADS: '0' })).toThrow(/GEMBA_LLM_THREADS/);
   });
 });
+
+describe('the embedder settings', () => {
+  it('uses the Universal Sentence Encoder by default', () => {
+    expect(loadConfig({}).embedder).toEqual({ kind: 'use' });
+    expect(loadConfig({ GEMBA_EMBEDDER: 'use', GEMBA_EMBEDDER_MODEL_PATH: '/ignored.gguf' }).embedder).toEqual({
+      kind: 'use',
+    });
+  });
+
+  it('reads a local GGUF model with one thread by default', () => {
+    expect(
+      loadConfig({ GEMBA_EMBEDDER: 'llama-cpp', GEMBA_EMBEDDER_MODEL_PATH: '/models/nomic.gguf' }).embedder,
+    ).toEqual({ kind: 'llama-cpp', modelPath: '/models/nomic.gguf', threads: 1 });
+    expect(
+      loadConfig({
+        GEMBA_EMBEDDER: 'llama-cpp',
+        GEMBA_EMBEDDER_MODEL_PATH: '/models/nomic.gguf',
+        GEMBA_EMBEDDER_THREADS: '4',
+      }).embedder,
+    ).toEqual({ kind: 'llama-cpp', modelPath: '/models/nomic.gguf', threads: 4 });
+  });
+
+  it('reads an OpenAI-compatible server, its key from a file', () => {
+    const c = loadConfig(
+      {
+        GEMBA_EMBEDDER: 'openai',
+        GEMBA_EMBEDDER_BASE_URL: 'http://ollama:11434',
+        GEMBA_EMBEDDER_MODEL: 'nomic-embed-text',
+        GEMBA_EMBEDDER_DIMENSIONS: '768',
+        GEMBA_EMBEDDER_API_KEY_FILE: '/run/secrets/embedder',
+      },
+      (p) => (p === '/run/secrets/embedder' ? 'sk-embed\n' : ''),
+    );
+    expect(c.embedder).toEqual({
+      kind: 'openai',
+      baseUrl: 'http://ollama:11434',
+      model: 'nomic-embed-text',
+      dimensions: 768,
+      apiKey: 'sk-embed',
+    });
+    expect(
+      loadConfig({
+        GEMBA_EMBEDDER: 'openai',
+        GEMBA_EMBEDDER_BASE_URL: 'https://api.openai.com/v1',
+        GEMBA_EMBEDDER_MODEL: 'text-embedding-3-small',
+        GEMBA_EMBEDDER_DIMENSIONS: '1536',
+        GEMBA_EMBEDDER_API_KEY: 'sk-direct',
+      }).embedder,
+    ).toEqual({
+      kind: 'openai',
+      baseUrl: 'https://api.openai.com/v1',
+      model: 'text-embedding-3-small',
+      dimensions: 1536,
+      apiKey: 'sk-direct',
+    });
+  });
+
+  it('names what an embedder is missing, and a wrong value', () => {
+    expect(() => loadConfig({ GEMBA_EMBEDDER: 'llama-cpp' })).toThrow(
+      'configuration: GEMBA_EMBEDDER=llama-cpp needs GEMBA_EMBEDDER_MODEL_PATH (a GGUF embedding model)',
+    );
+    expect(() => loadConfig({ GEMBA_EMBEDDER: 'openai' })).toThrow(
+      /needs GEMBA_EMBEDDER_BASE_URL, GEMBA_EMBEDDER_MODEL and GEMBA_EMBEDDER_DIMENSIONS \(/,
+    );
+    expect(() =>
+      loadConfig({ GEMBA_EMBEDDER: 'openai', GEMBA_EMBEDDER_BASE_URL: 'http://x:1', GEMBA_EMBEDDER_MODEL: 'm' }),
+    ).toThrow(/needs GEMBA_EMBEDDER_DIMENSIONS \(/);
+    expect(() =>
+      loadConfig({ GEMBA_EMBEDDER: 'openai', GEMBA_EMBEDDER_MODEL: 'm', GEMBA_EMBEDDER_DIMENSIONS: '8' }),
+    ).toThrow(/needs GEMBA_EMBEDDER_BASE_URL \(/);
+    expect(() => loadConfig({ GEMBA_EMBEDDER: 'bert' })).toThrow(/GEMBA_EMBEDDER/);
+    expect(() => loadConfig({ GEMBA_EMBEDDER_DIMENSIONS: '0' })).toThrow(/GEMBA_EMBEDDER_DIMENSIONS/);
+    expect(() => loadConfig({ GEMBA_EMBEDDER_BASE_URL: 'ftp://x' })).toThrow(/GEMBA_EMBEDDER_BASE_URL/);
+  });
+});

@@ -63,6 +63,25 @@ const EnvSchema = z.object({
   GEMBA_LLM_API_KEY: z.string().min(1).optional(),
   /** Longest one chat may take; local CPU generation with a real model can take minutes. */
   GEMBA_LLM_TIMEOUT_MS: int(1000, 3_600_000).default(300_000),
+  /**
+   * The sentence embedder of the assistant's router, document search and `/v1/embeddings`: `use` (Universal
+   * Sentence Encoder lite from npm, loaded on first use), `openai` (any OpenAI-compatible server) or `llama-cpp`
+   * (a local GGUF embedding model). Vectors of different embedders do not mix: after a switch, documents are
+   * searched by words alone until they are imported again.
+   */
+  GEMBA_EMBEDDER: z.enum(['use', 'openai', 'llama-cpp']).default('use'),
+  /** openai: the server, with or without /v1. */
+  GEMBA_EMBEDDER_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** openai: the embedding model id on that server. */
+  GEMBA_EMBEDDER_MODEL: z.string().min(1).optional(),
+  /** openai: the length of that model's vectors; every answer is checked against it. */
+  GEMBA_EMBEDDER_DIMENSIONS: int(1, 65_536).optional(),
+  /** openai: sent as a bearer token; local servers usually need none. */
+  GEMBA_EMBEDDER_API_KEY: z.string().min(1).optional(),
+  /** llama-cpp: the GGUF embedding model. */
+  GEMBA_EMBEDDER_MODEL_PATH: z.string().min(1).optional(),
+  /** llama-cpp: CPU threads; 1 by default for the same reason as GEMBA_LLM_THREADS. */
+  GEMBA_EMBEDDER_THREADS: int(1, 256).default(1),
   GEMBA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -89,6 +108,7 @@ export interface GembaConfig {
   readonly adminToken: string | undefined;
   readonly logLevel: z.infer<typeof EnvSchema>['GEMBA_LOG_LEVEL'];
   readonly llm: LlmConfig;
+  readonly embedder: EmbedderConfig;
 }
 
 /** Which language model to use, if any. */
@@ -110,12 +130,24 @@ export type LlmConfig =
       readonly timeoutMs: number;
     };
 
+/** Which sentence embedder to use. */
+export type EmbedderConfig =
+  | { readonly kind: 'use' }
+  | {
+      readonly kind: 'openai';
+      readonly baseUrl: string;
+      readonly model: string;
+      readonly dimensions: number;
+      readonly apiKey: string | undefined;
+    }
+  | { readonly kind: 'llama-cpp'; readonly modelPath: string; readonly threads: number };
+
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads `<VAR>_FILE` into `<VAR>` for secrets (the Docker/Kubernetes secret convention). */
 function resolveFileSecrets(env: Env, readFile: (path: string) => string): Env {
   const out: Record<string, string | undefined> = { ...env };
-  for (const name of ['GEMBA_ADMIN_TOKEN', 'GEMBA_LLM_API_KEY']) {
+  for (const name of ['GEMBA_ADMIN_TOKEN', 'GEMBA_LLM_API_KEY', 'GEMBA_EMBEDDER_API_KEY']) {
     const file = env[`${name}_FILE`];
     if (file !== undefined && env[name] === undefined) out[name] = readFile(file).trim();
   }
@@ -157,6 +189,7 @@ export function loadConfig(
     adminToken: e.GEMBA_ADMIN_TOKEN,
     logLevel: e.GEMBA_LOG_LEVEL,
     llm: llmConfig(e),
+    embedder: embedderConfig(e),
   };
 }
 
@@ -196,6 +229,39 @@ function llmConfig(e: z.infer<typeof EnvSchema>): LlmConfig {
         apiKey: e.GEMBA_LLM_API_KEY,
         ...common,
       };
+    }
+  }
+}
+
+function embedderConfig(e: z.infer<typeof EnvSchema>): EmbedderConfig {
+  switch (e.GEMBA_EMBEDDER) {
+    case 'use':
+      return { kind: 'use' };
+    case 'llama-cpp':
+      if (e.GEMBA_EMBEDDER_MODEL_PATH === undefined) {
+        throw new UserError(
+          'invalid_input',
+          'configuration: GEMBA_EMBEDDER=llama-cpp needs GEMBA_EMBEDDER_MODEL_PATH (a GGUF embedding model)',
+        );
+      }
+      return { kind: 'llama-cpp', modelPath: e.GEMBA_EMBEDDER_MODEL_PATH, threads: e.GEMBA_EMBEDDER_THREADS };
+    case 'openai': {
+      const { GEMBA_EMBEDDER_BASE_URL: baseUrl, GEMBA_EMBEDDER_MODEL: model } = e;
+      const dimensions = e.GEMBA_EMBEDDER_DIMENSIONS;
+      if (baseUrl === undefined || model === undefined || dimensions === undefined) {
+        const missing = [
+          baseUrl === undefined && 'GEMBA_EMBEDDER_BASE_URL',
+          model === undefined && 'GEMBA_EMBEDDER_MODEL',
+          dimensions === undefined && 'GEMBA_EMBEDDER_DIMENSIONS',
+        ].filter((name) => name !== false);
+        const names = missing.length === 1 ? missing : [missing.slice(0, -1).join(', '), missing.at(-1)];
+        throw new UserError(
+          'invalid_input',
+          `configuration: GEMBA_EMBEDDER=openai needs ${names.join(' and ')} ` +
+            '(the server, its embedding model id and the length of its vectors)',
+        );
+      }
+      return { kind: 'openai', baseUrl, model, dimensions, apiKey: e.GEMBA_EMBEDDER_API_KEY };
     }
   }
 }

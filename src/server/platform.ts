@@ -20,6 +20,8 @@ import { decodeUnsMessage } from '../adapters/ingest/mqtt/uns.js';
 import { startUnsRepublisher } from '../adapters/broker/aedes/uns.republisher.js';
 import { openDuckDbStore } from '../adapters/storage/duckdb/duckdb.store.js';
 import { lazyUseEmbedder } from '../adapters/embeddings/use/use.embedder.js';
+import { openAiEmbedder } from '../adapters/embeddings/openai/openai.embedder.js';
+import { openLlamaCppEmbedder } from '../adapters/embeddings/llama-cpp/llama-cpp.embedder.js';
 import { openDocumentReader } from '../adapters/documents/document.reader.js';
 import { createLlamaCppProvider } from '../adapters/llm/llama-cpp/llama-cpp.provider.js';
 import { createOpenAiProvider } from '../adapters/llm/openai/openai.provider.js';
@@ -39,7 +41,7 @@ import { SemanticRouter } from '../app/assistant/router.js';
 import { createIngestSink } from '../app/ingest/sink.js';
 import { createLog, type Log } from './log.js';
 import { CONNECTOR_KITS } from './connectors.js';
-import type { GembaConfig, LlmConfig } from './config.js';
+import type { EmbedderConfig, GembaConfig, LlmConfig } from './config.js';
 import { startDemoPlant } from './demo.js';
 import { type HttpServer, startHttpServer } from './http.js';
 import { DisposableStack } from './disposables.js';
@@ -240,8 +242,9 @@ export async function createPlatform(config: GembaConfig, clock: Clock = systemC
   const stack = new DisposableStack();
   try {
     const log = createLog(config.logLevel);
-    // One sentence encoder for the assistant's router and /v1/embeddings, loaded when first needed.
-    const embedder = stack.use(lazyUseEmbedder());
+    // One sentence embedder for the assistant's router, document search and /v1/embeddings (GEMBA_EMBEDDER).
+    const embedder = await openEmbedder(config.embedder);
+    if (isAsyncDisposable(embedder)) stack.use(embedder);
     const llm = await openLlmProvider(config.llm);
     if (llm !== undefined) stack.use(llm);
     const { app, tokens, bus, connections } = stack.use(
@@ -354,6 +357,32 @@ async function openLlmProvider(config: LlmConfig): Promise<LlmProvider | undefin
         ...(config.apiKey !== undefined && { apiKey: config.apiKey }),
       });
   }
+}
+
+/**
+ * The sentence embedder of the configuration. USE stays lazy (it is the default, and most plants may never ask);
+ * a GGUF model the operator named is opened now, like GEMBA_LLM_PROVIDER=llama-cpp, so a wrong path or a file
+ * that is not an embedding model stops start-up with its reason instead of failing the first question or import.
+ */
+async function openEmbedder(config: EmbedderConfig): Promise<Embedder> {
+  switch (config.kind) {
+    case 'use':
+      return lazyUseEmbedder();
+    case 'llama-cpp':
+      return openLlamaCppEmbedder({ modelPath: config.modelPath, threads: config.threads });
+    case 'openai':
+      return openAiEmbedder({
+        // the adapter wants the server root; the setting may name its /v1 like GEMBA_LLM_BASE_URL
+        baseUrl: config.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, ''),
+        model: config.model,
+        dimensions: config.dimensions,
+        ...(config.apiKey !== undefined && { apiKey: config.apiKey }),
+      });
+  }
+}
+
+function isAsyncDisposable<T extends object>(value: T): value is T & AsyncDisposable {
+  return Symbol.asyncDispose in value;
 }
 
 /**

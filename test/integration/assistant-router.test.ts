@@ -31,6 +31,8 @@ type Answer = {
     from?: number;
     to?: number;
     ref?: string;
+    model?: string;
+    version?: number;
     label: string;
   }[];
   toolCalls: { name: string; ok: boolean }[];
@@ -171,6 +173,36 @@ describe('assistant without a model (semantic router) on the demo plant', () => 
     // "1 Daily checks" also mentions the oil temperature; the passage about it is 3.1.
     expect(cited.section).toBe('Servo-hydraulic press manual › 3 Hydraulics › 3.1 Oil temperature');
     expect(a.answer).toContain('at 65 °C the press finishes its stroke and stops');
+  });
+
+  it('gives the capability of a dimension as quality.capability computes it, and names deployed models', async () => {
+    const a = await ask('What is the Cpk of the flange height on press 3 today?');
+    expect(a.intent).toBe('capability');
+    const from = Date.parse('2026-06-08T00:00:00Z');
+    const study = (await app.call(
+      'quality.capability',
+      { tag: `${PRESS3}/flange_height`, from, to: now },
+      viewer,
+    )) as { capability: { cpk: number; ppk: number } };
+    expect(a.answer).toContain(`Cpk ${four(study.capability.cpk)} `);
+    expect(a.answer).toContain(`Ppk ${four(study.capability.ppk)}`);
+    expect(a.citations[0]).toMatchObject({
+      source: 'quality.capability',
+      tag: `${PRESS3}/flange_height`,
+      from,
+    });
+
+    const m = await ask('Which models are deployed?');
+    expect(m.intent).toBe('models');
+    const { models } = (await app.call('models.list', {}, viewer)) as {
+      models: { name: string; version: number; deployment?: unknown }[];
+    };
+    const deployed = models.filter((x) => x.deployment !== undefined);
+    expect(deployed.length).toBeGreaterThan(0);
+    for (const d of deployed) {
+      expect(m.answer).toContain(`${d.name} v${d.version}`);
+      expect(m.citations).toContainEqual(expect.objectContaining({ model: d.name, version: d.version }));
+    }
   });
 
   it('answers whether to reorder from the stocking policy, for a 95 % cycle service level unless told', async () => {

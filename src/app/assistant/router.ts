@@ -95,6 +95,35 @@ interface FailureReport {
   }[];
 }
 
+/** What quality.capability returns, as far as the router reads it. */
+interface CapabilityStudy {
+  from: number;
+  to: number;
+  spec: { lsl?: number; usl?: number };
+  samples: { read: number; used: number };
+  capability: {
+    cpk: number;
+    ppk: number;
+    cp?: number;
+    mean: number;
+    sigmaWithin: number;
+    confidence: number;
+    cpkInterval: { lower: number; upper: number };
+    expectedPpmOverall: { total: number };
+  };
+}
+
+/** A model as models.list lists it. */
+interface ModelView {
+  name: string;
+  version: number;
+  task: string;
+  algorithm: string;
+  status: string;
+  metrics: Record<string, number>;
+  deployment?: { asset: string };
+}
+
 /** A passage from documents.search. */
 interface Passage {
   document: string;
@@ -509,6 +538,105 @@ const INTENTS: readonly Intent[] = [
     },
   },
   {
+    name: 'capability',
+    examples: [
+      'what is the cpk of the flange height on press 3',
+      'is the bore diameter on mill 1 capable',
+      'process capability of the outer diameter of lathe 1 today',
+      'how capable is press 2 on flange height in the last 4 hours',
+      'ppk of the flange height on press 4 yesterday',
+    ],
+    keywords: /\b(cpk|ppk|cp|pp|capab\w*|ppm|within spec|in spec|out of spec)\b/,
+    async run(ctx) {
+      const asset = await requireAsset(ctx);
+      const tag = await requireTag(ctx, asset);
+      const w = parseWindow(ctx.question, ctx.now, 24 * 3_600_000);
+      let study: CapabilityStudy;
+      try {
+        study = await ctx.tool<CapabilityStudy>('quality.capability', {
+          tag: tag.path,
+          from: w.from,
+          to: w.to,
+        });
+      } catch (error) {
+        if (error instanceof UserError)
+          return `No capability for ${asset.name} ${tag.name}: ${error.message}.`;
+        throw error;
+      }
+      ctx.cite({
+        source: 'quality.capability',
+        asset: asset.path,
+        tag: tag.path,
+        from: study.from,
+        to: study.to,
+        label: `capability of ${tag.path}, ${windowText(w)}`,
+      });
+      const c = study.capability;
+      const limits = [
+        study.spec.lsl !== undefined ? `LSL ${fmt(study.spec.lsl)}` : undefined,
+        study.spec.usl !== undefined ? `USL ${fmt(study.spec.usl)}` : undefined,
+      ]
+        .filter((x) => x !== undefined)
+        .join(', ');
+      // Common thresholds (AIAG SPC manual, 2nd ed.; Montgomery 2019 §8.2): ≥ 1.33 capable, 1.00–1.33 marginal.
+      const verdict = c.cpk >= 1.33 ? 'capable' : c.cpk >= 1 ? 'marginal' : 'not capable';
+      return (
+        `${asset.name} ${tag.name} ${w.label} (${limits}): Cpk ${fmt(c.cpk)} ` +
+        `(${Math.round(c.confidence * 100)} % interval ${fmt(c.cpkInterval.lower)}–${fmt(c.cpkInterval.upper)}), ` +
+        `Ppk ${fmt(c.ppk)}${c.cp !== undefined ? `, Cp ${fmt(c.cp)}` : ''}; mean ${fmt(c.mean)}, ` +
+        `σ within ${fmt(c.sigmaWithin)}, from ${study.samples.used} of ${study.samples.read} samples. ` +
+        `${verdict === 'capable' ? 'Capable' : verdict === 'marginal' ? 'Marginal' : 'Not capable'} by Cpk ` +
+        `(≥ 1.33 capable, 1.00–1.33 marginal); expected ${fmt(c.expectedPpmOverall.total)} ppm out of spec overall.`
+      );
+    },
+  },
+  {
+    name: 'models',
+    examples: [
+      'which models are deployed',
+      'what model watches press 3',
+      'which anomaly detection models are running',
+      'how good is the bearing model',
+      'list the machine learning models',
+    ],
+    keywords: /\b(models?|anomaly detect\w*|predictive|machine learning|ml)\b/,
+    not: /\b(forecast|demand)\b/,
+    async run(ctx) {
+      const asset = matchAsset(ctx.question, await ctx.assets())?.value;
+      const { models } = await ctx.tool<{ models: ModelView[] }>('models.list', {});
+      const deployed = models.filter(
+        (m) =>
+          m.deployment !== undefined &&
+          (asset === undefined ||
+            m.deployment.asset === asset.path ||
+            m.deployment.asset.startsWith(`${asset.path}/`)),
+      );
+      const shown = deployed.length > 0 ? deployed : asset === undefined ? models : [];
+      if (shown.length === 0) {
+        return `No model is deployed${asset !== undefined ? ` on ${asset.name}` : ''}; ${models.length} in the registry.`;
+      }
+      const lines = shown.slice(0, 8).map((m) => {
+        ctx.cite({
+          source: 'models.list',
+          model: m.name,
+          version: m.version,
+          ...(m.deployment !== undefined && { asset: m.deployment.asset }),
+          label: `model ${m.name} v${m.version}`,
+        });
+        const metrics = Object.entries(m.metrics)
+          .slice(0, 3)
+          .map(([k, v]) => `${k} ${fmt(v)}`)
+          .join(', ');
+        return `${m.name} v${m.version} (${m.task}, ${m.algorithm}, ${m.status})${m.deployment !== undefined ? ` on ${m.deployment.asset}` : ''}${metrics.length > 0 ? `: ${metrics}` : ''}`;
+      });
+      const head =
+        deployed.length > 0
+          ? `${deployed.length} model${deployed.length === 1 ? ' is' : 's are'} deployed${asset !== undefined ? ` on ${asset.name}` : ''}`
+          : `No model is deployed; the registry holds ${models.length}`;
+      return `${head}:\n- ${lines.join('\n- ')}`;
+    },
+  },
+  {
     name: 'work_orders',
     examples: [
       'open work orders for press 3',
@@ -608,6 +736,8 @@ export const INTENT_TOOLS: Readonly<Record<string, readonly string[]>> = {
   stops: ['events.list', 'graph.failures'],
   failure_knowledge: ['graph.failures', 'documents.search', 'fmea.list'],
   documents: ['documents.search', 'documents.get'],
+  capability: ['quality.capability', 'spc.charts.list'],
+  models: ['models.list', 'models.get'],
   work_orders: ['workorders.list'],
   forecast: ['forecasts.list', 'items.list'],
   inventory: ['inventory.policy', 'items.list'],
@@ -633,7 +763,7 @@ export class SemanticRouter {
 
   /** What the router can answer, in words (for "I cannot answer that" and help). */
   static capabilities(): string {
-    return 'the current value, average, minimum or peak of a machine signal over a time window; active alarms; what stopped a machine and for how long; what failed, its FMEA rows and what the manual says about it; what the manuals and instructions say; open work orders; an item’s demand forecast and whether to reorder';
+    return 'the current value, average, minimum or peak of a machine signal over a time window; active alarms; what stopped a machine and for how long; the process capability (Cpk, Ppk) of a dimension; which models are deployed and how good they are; what failed, its FMEA rows and what the manual says about it; what the manuals and instructions say; open work orders; an item’s demand forecast and whether to reorder';
   }
 
   async #exampleVectors(): Promise<{ intent: Intent; vectors: Float32Array[] }[]> {
