@@ -1,9 +1,10 @@
-/** The port for sentence embeddings: texts in, one fixed-length vector each out (USE in-process, or an HTTP API). */
+/** The port for sentence embeddings: texts in, one fixed-length vector each out (USE in-process, a GGUF model, or an HTTP API). */
 
 /**
  * Turns texts into dense vectors whose cosine similarity tracks meaning, for classifiers and search.
- * Implementations: `src/adapters/embeddings/use` (Universal Sentence Encoder lite, in-process) and
- * `src/adapters/embeddings/openai` (any OpenAI-compatible `/v1/embeddings` server).
+ * Implementations: `src/adapters/embeddings/use` (Universal Sentence Encoder lite, in-process, the default),
+ * `src/adapters/embeddings/llama-cpp` (a GGUF embedding model) and `src/adapters/embeddings/openai` (any
+ * OpenAI-compatible `/v1/embeddings` server); `GEMBA_EMBEDDER` picks one.
  */
 export interface Embedder {
   /** Which model made the vectors (vectors from different ids are not comparable), e.g. "use-lite-en". */

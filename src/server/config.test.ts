@@ -126,7 +126,9 @@ describe('the language model settings', () => {
 describe('the embedder settings', () => {
   it('uses the Universal Sentence Encoder by default', () => {
     expect(loadConfig({}).embedder).toEqual({ kind: 'use' });
-    expect(loadConfig({ GEMBA_EMBEDDER: 'use', GEMBA_EMBEDDER_MODEL_PATH: '/ignored.gguf' }).embedder).toEqual({
+    expect(
+      loadConfig({ GEMBA_EMBEDDER: 'use', GEMBA_EMBEDDER_MODEL_PATH: '/ignored.gguf' }).embedder,
+    ).toEqual({
       kind: 'use',
     });
   });
@@ -187,7 +189,11 @@ describe('the embedder settings', () => {
       /needs GEMBA_EMBEDDER_BASE_URL, GEMBA_EMBEDDER_MODEL and GEMBA_EMBEDDER_DIMENSIONS \(/,
     );
     expect(() =>
-      loadConfig({ GEMBA_EMBEDDER: 'openai', GEMBA_EMBEDDER_BASE_URL: 'http://x:1', GEMBA_EMBEDDER_MODEL: 'm' }),
+      loadConfig({
+        GEMBA_EMBEDDER: 'openai',
+        GEMBA_EMBEDDER_BASE_URL: 'http://x:1',
+        GEMBA_EMBEDDER_MODEL: 'm',
+      }),
     ).toThrow(/needs GEMBA_EMBEDDER_DIMENSIONS \(/);
     expect(() =>
       loadConfig({ GEMBA_EMBEDDER: 'openai', GEMBA_EMBEDDER_MODEL: 'm', GEMBA_EMBEDDER_DIMENSIONS: '8' }),

@@ -4,7 +4,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestPlatform, startTestPlatform } from '../helpers/platform.js';
+import { loadConfig } from '../../src/server/config.js';
+import { createPlatform } from '../../src/server/platform.js';
+import { type TestPlatform, startTestPlatform, tempDir } from '../helpers/platform.js';
 
 const MODEL = fileURLToPath(new URL('../fixtures/models/stories260K.gguf', import.meta.url));
 const TEXTS = ['pump leaking oil', 'bearing runs hot', 'pump leaking oil'];
@@ -14,7 +16,10 @@ interface EmbeddingsAnswer {
   data: { index: number; embedding: number[] }[];
 }
 
-async function embeddings(p: TestPlatform, input: string[]): Promise<{ status: number; body: EmbeddingsAnswer }> {
+async function embeddings(
+  p: TestPlatform,
+  input: string[],
+): Promise<{ status: number; body: EmbeddingsAnswer & { error?: { message: string } } }> {
   const response = await fetch(`${p.url}/v1/embeddings`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${p.adminToken ?? ''}` },
@@ -75,18 +80,25 @@ describe('GEMBA_EMBEDDER', () => {
       GEMBA_EMBEDDER_DIMENSIONS: '64',
       GEMBA_EMBEDDER_API_KEY: `gmb_${'x'.repeat(40)}`,
     });
-    const { status } = await embeddings(wrongKey, ['pump leaking oil']);
+    const { status, body } = await embeddings(wrongKey, ['pump leaking oil']);
     expect(status).toBe(401);
+    expect(body.error?.message).toContain(`${local.url}/v1/embeddings answered HTTP 401`);
   });
 
   it('refuses to start with a GGUF path that does not exist, naming it', async () => {
     const missing = '/nonexistent/embedder.gguf';
-    await expect(
-      startTestPlatform({
-        GEMBA_MQTT_ENABLED: 'false',
-        GEMBA_EMBEDDER: 'llama-cpp',
-        GEMBA_EMBEDDER_MODEL_PATH: missing,
-      }),
-    ).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining(missing) });
+    using dir = tempDir();
+    const config = loadConfig({
+      GEMBA_DATA_DIR: dir.path,
+      GEMBA_PORT: '0',
+      GEMBA_MQTT_ENABLED: 'false',
+      GEMBA_LOG_LEVEL: 'warn',
+      GEMBA_EMBEDDER: 'llama-cpp',
+      GEMBA_EMBEDDER_MODEL_PATH: missing,
+    });
+    await expect(createPlatform(config)).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining(missing),
+    });
   });
 });

@@ -48,7 +48,9 @@ export async function openLlamaCppEmbedder(config: LlamaCppEmbedderConfig): Prom
   try {
     await access(modelPath, constants.R_OK);
   } catch (error: unknown) {
-    throw new UserError('invalid_input', `cannot read the embedding model file ${modelPath}`, { cause: error });
+    throw new UserError('invalid_input', `cannot read the embedding model file ${modelPath}`, {
+      cause: error,
+    });
   }
   // build: 'never' — a missing prebuilt binary must fail here, not start a compile that downloads llama.cpp.
   const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
