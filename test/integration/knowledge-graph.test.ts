@@ -299,6 +299,12 @@ describe('FMEA and the knowledge graph on the demo plant', () => {
     const bearing = f.failureModes.find((r) => r.id === 'PF-003');
     expect(bearing?.matchedEvents).toBe(f.events.filter((e) => e.failureModes.includes('PF-003')).length);
     expect(f.documents).toEqual([
+      // The manual the demo imports for its presses, then the two this test stored.
+      {
+        id: 'demo-press-manual',
+        title: 'Servo-hydraulic press — operating and maintenance manual (demo)',
+        about: 'equipment_type',
+      },
       { id: 'press3-logbook', title: 'press3-logbook', about: 'asset' },
       { id: 'servo-press-manual', title: 'servo-press-manual', about: 'equipment_type' },
     ]);
