@@ -11,7 +11,9 @@
  * the same harness runs unchanged with the model choosing the tools (results in the `assistant-model` section).
  * `--every N` asks every Nth question only (a small CPU model takes seconds per question).
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { AI4I_CATEGORY, importAi4i } from './ai4i-plant.js';
 import { openUseEmbedder } from '../src/adapters/embeddings/use/use.embedder.js';
 import { createLlamaCppProvider } from '../src/adapters/llm/llama-cpp/llama-cpp.provider.js';
 import { createOpenAiProvider } from '../src/adapters/llm/openai/openai.provider.js';
@@ -38,7 +40,16 @@ export async function run(args: string[]): Promise<void> {
   const seed = numberFlag(args, 'seed', 7);
   const every = numberFlag(args, 'every', 1);
   const all = EvalQuestionFile.parse(JSON.parse(await readFile(file, 'utf8'))).questions;
-  const questions = all.filter((_q, i) => i % every === 0);
+  const ai4iFile = stringFlag(
+    args,
+    'ai4i',
+    new URL('../../shared/data/ai4i2020/ai4i2020.csv', import.meta.url).pathname,
+  );
+  const withAi4i = existsSync(ai4iFile);
+  if (!withAi4i) console.error(`no AI4I 2020 data at ${ai4iFile}: its questions are left out (--ai4i FILE)`);
+  const questions = all
+    .filter((_q, i) => i % every === 0)
+    .filter((q) => withAi4i || q.category !== AI4I_CATEGORY);
   const modelPath = stringFlag(args, 'llm-model', '');
   const baseUrl = stringFlag(args, 'llm-base-url', '');
   const contextSize = numberFlag(args, 'llm-context', 4096);
@@ -75,6 +86,10 @@ export async function run(args: string[]): Promise<void> {
     params: { bearingMeanIntervalS: 2400 },
   });
   now = START + hours * 3_600_000;
+  if (withAi4i) {
+    const ai4i = await importAi4i(app, SYSTEM_PRINCIPAL, { file: ai4iFile, end: now, rows: 600 });
+    console.error(`AI4I 2020: ${ai4i.samples} samples, ${ai4i.stops} stops over the last 10 hours`);
+  }
   // One question first, unscored: loads the encoder and embeds the intents' examples, as a running server has.
   await app.call('assistant.ask', { question: 'warm-up' }, viewer);
   const report = await evaluateAssistant(
@@ -111,6 +126,9 @@ export async function run(args: string[]): Promise<void> {
     targets: { fully_correct_pct: '≥ 85 (no model)', latency_p50_ms: '< 300 (no model)' },
     notes: [
       `Question set: ${file.replace(/.*\/bench\//, 'bench/')} (${report.questions} questions${every > 1 ? `, every ${every}th of ${all.length}` : ''}; references computed by calling the operations directly, not through the assistant). Demo plant: ${hours} simulated hours from ${new Date(START).toISOString()}, seed ${seed}, fixed clock; questions asked as a viewer.`,
+      withAi4i
+        ? 'AI4I 2020 (Matzka 2020, UCI, CC BY 4.0): its first 600 records imported as one-minute samples of one more machine ("AI4I mill") ending at the bench clock, recorded failures as stops (bench/ai4i-plant.ts); C-MAPSS is not in the set.'
+        : 'AI4I 2020 data not found: its questions were left out.',
       `By category (fully correct / questions): ${Object.entries(report.byCategory)
         .map(([c, v]) => `${c} ${v.fullyCorrect}/${v.questions}`)
         .join('; ')}.`,

@@ -442,5 +442,81 @@ for (const q of [
   });
 }
 
+// 15. AI4I 2020 data imported as one more machine (bench/ai4i-plant.ts: 600 one-minute records ending now).
+const AI4I = 'acme/plant1/machining/cnc-cell1/ai4i-mill';
+const ai4iSignal = (tag: string) => `${AI4I}/${tag}`;
+const ai4iQuestions: [string, string, 'latest' | 'mean' | 'max' | 'min', string][] = [
+  ['What is the torque on the AI4I mill right now?', 'torque', 'latest', ''],
+  ['What is the air temperature on the AI4I mill now?', 'air_temperature', 'latest', ''],
+  ['What was the average torque of the AI4I mill over the last 2 hours?', 'torque', 'mean', 'now-2h'],
+  ['peak tool wear on the AI4I mill in the last 10 hours', 'tool_wear', 'max', 'now-10h'],
+  [
+    'What was the lowest rotational speed for the AI4I mill in the last hour?',
+    'rotational_speed',
+    'min',
+    'now-1h',
+  ],
+  [
+    'What was the average process temperature of the AI4I mill over the past 3 hours?',
+    'process_temperature',
+    'mean',
+    'now-3h',
+  ],
+];
+for (const [q, tag, stat, from] of ai4iQuestions) {
+  const path = ai4iSignal(tag);
+  questions.push({
+    id: id('ai4i'),
+    category: 'AI4I data',
+    question: q,
+    expect:
+      stat === 'latest'
+        ? {
+            tools: ['samples.latest'],
+            value: {
+              op: 'samples.latest',
+              input: { tags: [path] },
+              path: 'samples.0.value',
+              tolerance: 0.005,
+            },
+            citation: { source: 'samples.latest', tag: path },
+          }
+        : {
+            tools: ['samples.buckets'],
+            args: { 'samples.buckets': { tag: path } },
+            value: {
+              op: 'samples.read',
+              input: { tag: path, from, to: 'now', limit: 100_000 },
+              path: 'samples.*.value',
+              reduce: stat,
+              tolerance: 0.005,
+            },
+            citation: { source: 'samples.buckets', tag: path },
+          },
+  });
+}
+for (const q of [
+  'How often did the AI4I mill go down in the last 10 hours?',
+  'Why did the AI4I mill stop in the last 10 hours?',
+]) {
+  questions.push({
+    id: id('ai4i'),
+    category: 'AI4I data',
+    question: q,
+    expect: {
+      tools: ['events.list'],
+      value: {
+        op: 'events.list',
+        input: { under: AI4I, kinds: ['machine_state'], from: 'now-10h', to: 'now', limit: 10_000 },
+        path: 'events.*',
+        where: { state: 'down' },
+        reduce: 'count',
+        tolerance: 0,
+      },
+      citation: { source: 'events.list', asset: AI4I },
+    },
+  });
+}
+
 await writeFile(out, `${JSON.stringify({ questions }, null, 2)}\n`);
 console.log(`wrote ${questions.length} questions to ${out}`);

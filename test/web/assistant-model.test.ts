@@ -9,6 +9,8 @@ import {
   answerBlocks,
   confidenceText,
   howAnsweredText,
+  progressText,
+  readServerEvents,
   questionToSend,
   sourceLink,
   toolCallText,
@@ -318,5 +320,30 @@ describe('questionToSend', () => {
     expect(questionToSend('   ')).toBeUndefined();
     expect(questionToSend('x'.repeat(2000))).toHaveLength(2000);
     expect(questionToSend('x'.repeat(2001))).toBeUndefined();
+  });
+});
+
+describe('the assistant stream', () => {
+  it('reads complete server-sent events and keeps the one still arriving', () => {
+    const first = readServerEvents(
+      'event: tool\ndata: {"name":"samples.latest","input":{}}\n\nevent: tool_result\r\ndata: {"name":"samples.latest","ok":true,"ms":12}\r\n\nevent: ans',
+    );
+    expect(first.events).toEqual([
+      { event: 'tool', data: { name: 'samples.latest', input: {} } },
+      { event: 'tool_result', data: { name: 'samples.latest', ok: true, ms: 12 } },
+    ]);
+    expect(first.rest).toBe('event: ans');
+    const second = readServerEvents(`${first.rest}wer\ndata: {"answer":"41 °C"}\n\n`);
+    expect(second).toEqual({ events: [{ event: 'answer', data: { answer: '41 °C' } }], rest: '' });
+    // A block without JSON data is not an assistant event.
+    expect(readServerEvents(': keep-alive\n\nevent: x\ndata: not json\n\n').events).toEqual([]);
+  });
+
+  it('shows a tool call while it runs and how it ended', () => {
+    expect(progressText({ type: 'tool', name: 'events.list' })).toBe('events.list …');
+    expect(progressText({ type: 'tool_result', name: 'events.list', ok: false, ms: 3.4 })).toBe(
+      'events.list ✗ 3 ms',
+    );
+    expect(progressText({ type: 'text', delta: 'Oil' })).toBeUndefined();
   });
 });

@@ -32,7 +32,7 @@ import {
   type ForecastRecord,
   type Item,
 } from './supply-model.js';
-import { AssistantAnswer } from './assistant-model.js';
+import { AssistantAnswer, type AssistantProgress, readServerEvents } from './assistant-model.js';
 import {
   DocumentResponse,
   DocumentsResponse,
@@ -215,6 +215,84 @@ export class ApiClient {
   /** A question about the plant in plain language, answered from its data with its sources and the tool calls made. */
   async ask(question: string, signal?: AbortSignal): Promise<AssistantAnswer> {
     return this.#send('/api/v1/assistant/ask', { question }, AssistantAnswer, signal);
+  }
+
+  /**
+   * The same question over server-sent events: `onProgress` gets each tool call and piece of model text as it
+   * happens; the promise resolves with the whole answer.
+   */
+  async askStreaming(
+    question: string,
+    onProgress: (event: AssistantProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<AssistantAnswer> {
+    const url = new URL('/api/v1/assistant/ask/stream', this.#options.baseUrl || window.location.origin);
+    const headers: Record<string, string> = {
+      Accept: 'text/event-stream',
+      'Content-Type': 'application/json',
+    };
+    const token = this.#options.token();
+    if (token) headers['Authorization'] = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ question }),
+        ...(signal ? { signal } : {}),
+      });
+    } catch (cause) {
+      if (signal?.aborted) throw cause;
+      throw new ApiError(0, 'unreachable', `Cannot reach the Gemba server (${errorMessage(cause)})`);
+    }
+    if (!response.ok || !response.body) {
+      const parsed = ErrorBody.safeParse(await readJson(response));
+      const error = parsed.success
+        ? new ApiError(response.status, parsed.data.error.code, parsed.data.error.message)
+        : new ApiError(
+            response.status,
+            `http_${response.status}`,
+            `${response.status} ${response.statusText}`,
+          );
+      if (response.status === 401) this.#options.onUnauthorized(error);
+      throw error;
+    }
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      const { events, rest } = readServerEvents(buffer + value);
+      buffer = rest;
+      for (const { event, data } of events) {
+        if (event === 'answer') {
+          const parsed = AssistantAnswer.safeParse(data);
+          if (!parsed.success)
+            throw new ApiError(200, 'bad_response', 'Unexpected answer from the assistant stream');
+          void reader.cancel();
+          return parsed.data;
+        }
+        const d = (data ?? {}) as Record<string, unknown>;
+        const text = (key: string, fallback = ''): string => {
+          const v = d[key];
+          return typeof v === 'string' ? v : fallback;
+        };
+        if (event === 'error') {
+          const status = typeof d['status'] === 'number' ? d['status'] : 500;
+          throw new ApiError(status, text('code', 'error'), text('message', 'the assistant failed'));
+        }
+        if (event === 'tool') onProgress({ type: 'tool', name: text('name') });
+        else if (event === 'tool_result')
+          onProgress({
+            type: 'tool_result',
+            name: text('name'),
+            ok: d['ok'] === true,
+            ms: typeof d['ms'] === 'number' ? d['ms'] : 0,
+          });
+        else if (event === 'text') onProgress({ type: 'text', delta: text('delta') });
+      }
+    }
+    throw new ApiError(0, 'unreachable', 'The assistant stream ended before its answer');
   }
 
   /** Proposed changes, newest first (optionally one status), and who the signed-in user is (name, role). */

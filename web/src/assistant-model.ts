@@ -232,3 +232,52 @@ export function questionToSend(text: string): string | undefined {
   const question = text.trim();
   return question && question.length <= MAX_QUESTION_LENGTH ? question : undefined;
 }
+
+/** What the assistant reports while it works (POST /api/v1/assistant/ask/stream). */
+export type AssistantProgress =
+  | { readonly type: 'tool'; readonly name: string }
+  | { readonly type: 'tool_result'; readonly name: string; readonly ok: boolean; readonly ms: number }
+  | { readonly type: 'text'; readonly delta: string };
+
+/** One server-sent event: its name and its JSON data. */
+export interface ServerEvent {
+  readonly event: string;
+  readonly data: unknown;
+}
+
+/**
+ * The complete server-sent events at the start of `buffer`, and what is left of it (an event still arriving).
+ * Events are blocks of `event:` and `data:` lines ended by a blank line; a block whose data is not JSON is skipped.
+ * @example readServerEvents('event: tool\ndata: {"name":"samples.latest"}\n\nevent: te')
+ * // { events: [{ event: 'tool', data: { name: 'samples.latest' } }], rest: 'event: te' }
+ */
+export function readServerEvents(buffer: string): { events: ServerEvent[]; rest: string } {
+  const blocks = buffer.replace(/\r\n/g, '\n').split('\n\n');
+  const rest = blocks.pop() ?? '';
+  const events: ServerEvent[] = [];
+  for (const block of blocks) {
+    let event = 'message';
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event:')) event = line.slice(6).trim();
+      else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+    }
+    if (data.length === 0) continue;
+    try {
+      events.push({ event, data: JSON.parse(data.join('\n')) as unknown });
+    } catch {
+      // Not JSON: not one of the assistant's events.
+    }
+  }
+  return { events, rest };
+}
+
+/**
+ * A line of progress while the answer is on its way.
+ * @example progressText({ type: 'tool_result', name: 'samples.latest', ok: true, ms: 12 }) // 'samples.latest ✓ 12 ms'
+ */
+export function progressText(event: AssistantProgress): string | undefined {
+  if (event.type === 'tool') return `${event.name} …`;
+  if (event.type === 'tool_result') return `${event.name} ${event.ok ? '✓' : '✗'} ${Math.round(event.ms)} ms`;
+  return undefined;
+}

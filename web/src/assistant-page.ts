@@ -11,6 +11,7 @@ import {
   MAX_QUESTION_LENGTH,
   answerBlocks,
   howAnsweredText,
+  progressText,
   questionToSend,
   sourceLink,
   toolCallText,
@@ -131,7 +132,22 @@ export class AssistantPage {
     this.#transcript.appendChild(turn);
     this.#scrollToEnd();
     try {
-      const answer = await this.#options.api.ask(question);
+      // Each tool call shows as it happens; a model's text shows as it is written, until the checked answer.
+      const steps = h('ul', { class: 'assistant-steps muted', 'data-testid': 'assistant-steps' });
+      const draft = h('p', { class: 'assistant-draft muted' });
+      reply.append(steps, draft);
+      const answer = await this.#options.api.askStreaming(question, (event) => {
+        if (event.type === 'text') {
+          draft.textContent = `${draft.textContent ?? ''}${event.delta}`;
+          return;
+        }
+        const line = progressText(event);
+        if (line === undefined) return;
+        const last = steps.lastElementChild;
+        if (event.type === 'tool_result' && last?.textContent === `${event.name} …`) last.textContent = line;
+        else steps.appendChild(h('li', {}, line));
+        this.#scrollToEnd();
+      });
       reply.replaceWith(answerView(answer));
       this.#input.value = '';
     } catch (error) {
