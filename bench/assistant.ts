@@ -126,6 +126,11 @@ export async function run(args: string[]): Promise<void> {
     targets: { fully_correct_pct: '≥ 85 (no model)', latency_p50_ms: '< 300 (no model)' },
     notes: [
       `Question set: ${file.replace(/.*\/bench\//, 'bench/')} (${report.questions} questions${every > 1 ? `, every ${every}th of ${all.length}` : ''}; references computed by calling the operations directly, not through the assistant). Demo plant: ${hours} simulated hours from ${new Date(START).toISOString()}, seed ${seed}, fixed clock; questions asked as a viewer.`,
+      ...(llm !== undefined && /stories260K/i.test(llm.model)
+        ? [
+            'stories260K is a 260K-parameter model that writes children’s stories: it runs the model path (tool calls constrained by a grammar, arguments validated, figures checked) and is not expected to answer.',
+          ]
+        : []),
       withAi4i
         ? 'AI4I 2020 (Matzka 2020, UCI, CC BY 4.0): its first 600 records imported as one-minute samples of one more machine ("AI4I mill") ending at the bench clock, recorded failures as stops (bench/ai4i-plant.ts); C-MAPSS is not in the set.'
         : 'AI4I 2020 data not found: its questions were left out.',
