@@ -14,6 +14,7 @@ import { inventoryPolicyCommand } from './commands/inventory.js';
 import { askCommand } from './commands/ask.js';
 import { evalAssistantCommand } from './commands/eval.js';
 import { forecastCommand } from './commands/forecast.js';
+import { simulateCommand } from './commands/simulate.js';
 import { demandImportCommand } from './commands/demand.js';
 import { documentsImportCommand } from './commands/documents.js';
 import { fmeaImportCommand } from './commands/fmea.js';
@@ -43,6 +44,8 @@ const USAGE = `gemba — the shop floor's data platform
   gemba fmea import --file fmea.csv   FMEA rows (docs/knowledge-graph.md); gemba fmea list --asset PATH [--min-rpn N]
   gemba forecast --input demand.csv [--column demand] --horizon H [--period m] [--method auto|ets|arima|theta|naive2|snaive|
         drift|croston|sba|tsb] [--levels 80,95] [--plot fan.svg|png] [--json]   rolling-origin choice, intervals
+  gemba simulate line.yaml [--replications N] [--seed N] [--json] [--plot out.png]   a serial line: throughput, WIP,
+        lead time with 95 % CIs, station time shares, the bottleneck, what-if scenarios (examples/line.yaml)
   gemba inventory policy (--mean D --sd S | --demand-file history.csv [--column demand]) --lead-time L [--lead-time-sd SL]
         (--csl 0.95 | --fill-rate 0.98) [--review R | --order-quantity Q | --order-cost K --holding-cost H]
         [--simulate PERIODS] [--json]   safety stock, reorder point, (s, S) or (R, S), simulated service
@@ -118,6 +121,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'forecast') {
     process.stdout.write(`${await forecastCommand(args)}\n`);
+    return 0;
+  }
+  if (command === 'simulate') {
+    process.stdout.write(`${await simulateCommand({ ...args, positionals: args.positionals.slice(1) })}\n`);
     return 0;
   }
   if (command === 'eval' && sub === 'assistant') {
