@@ -61,6 +61,10 @@ import { DOCUMENT_OPERATIONS } from './operations/documents.js';
 import { FMEA_OPERATIONS } from './operations/fmea.js';
 import { GRAPH_OPERATIONS } from './operations/graph.js';
 import { PROPOSAL_OPERATIONS } from './operations/proposals.js';
+import { PROCESS_OPERATIONS } from './operations/process.js';
+import { SETPOINT_OPERATIONS } from './operations/setpoints.js';
+import { OEE_OPERATIONS } from './operations/oee.js';
+import { LINE_OPERATIONS } from './operations/line.js';
 
 /** Every operation of the platform. HTTP routes, OpenAPI, CLI commands and assistant tools derive from it. */
 export const OPERATIONS: readonly Operation[] = [
@@ -111,6 +115,10 @@ export const OPERATIONS: readonly Operation[] = [
   ...FMEA_OPERATIONS,
   ...GRAPH_OPERATIONS,
   ...DOCUMENT_OPERATIONS,
+  ...OEE_OPERATIONS,
+  ...PROCESS_OPERATIONS,
+  ...SETPOINT_OPERATIONS,
+  ...LINE_OPERATIONS,
   askAssistant,
 ];
 

@@ -6,9 +6,11 @@ import type { ConnectionManager } from './connections.js';
 import type { IngestPipeline } from './ingest/pipeline.js';
 import type { LiveSpc } from './spc/live-spc.js';
 import type { LiveModels } from './ml/live-models.js';
+import type { LiveOee } from './process/live-oee.js';
 import type { LiveRescheduler, PlanSolver } from './planning/planner.js';
 import type { TagDirectory } from './tag-directory.js';
 import type { SemanticRouter } from './assistant/router.js';
+import type { SetpointWriters } from './process/setpoint-writer.js';
 
 export interface AppServices {
   readonly store: Omit<PlatformStore, typeof Symbol.asyncDispose>;
@@ -19,6 +21,8 @@ export interface AppServices {
   readonly connections: ConnectionManager;
   readonly spc: LiveSpc;
   readonly models: LiveModels;
+  /** The current shift's OEE of the configured machines. */
+  readonly oee: LiveOee;
   /** Rescheduling proposals when a machine of the active plan goes down. */
   readonly rescheduler: LiveRescheduler;
   /** Where schedule searches run (worker threads in the server). */
@@ -31,4 +35,6 @@ export interface AppServices {
   readonly llm?: LlmProvider;
   /** Reads HTML and PDF documents for import; absent: only Markdown and plain text can be imported. */
   readonly documentReader?: DocumentReader;
+  /** Controller connections that can write setpoints (setpoints.write); absent or empty: none can be written. */
+  readonly setpoints?: SetpointWriters;
 }

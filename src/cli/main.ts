@@ -15,6 +15,8 @@ import { askCommand } from './commands/ask.js';
 import { evalAssistantCommand } from './commands/eval.js';
 import { forecastCommand } from './commands/forecast.js';
 import { simulateCommand } from './commands/simulate.js';
+import { calibrateInput, simulateCalibrateCommand } from './commands/simulate-calibrate.js';
+import { optimizeCommand } from './commands/optimize.js';
 import { demandImportCommand } from './commands/demand.js';
 import { documentsImportCommand } from './commands/documents.js';
 import { fmeaImportCommand } from './commands/fmea.js';
@@ -46,6 +48,11 @@ const USAGE = `gemba — the shop floor's data platform
         drift|croston|sba|tsb] [--levels 80,95] [--plot fan.svg|png] [--json]   rolling-origin choice, intervals
   gemba simulate line.yaml [--replications N] [--seed N] [--json] [--plot out.png]   a serial line: throughput, WIP,
         lead time with 95 % CIs, station time shares, the bottleneck, what-if scenarios (examples/line.yaml)
+  gemba simulate calibrate --stations A,B,C [--from now-7d] [--to now] [--buffers N,…] [--out line.yaml] [--json]
+        a line file from the recorded machine states and cycle counters (docs/line-simulation.md)
+  gemba optimize --output TAG --control TAG=MIN..MAX [--control …] [--context TAG …] [--from now-24h] [--bucket 5m]
+        [--goal min|max|target=V] [--propose] [--plot surface.png] [--json]   recommended setpoints from history, with
+        uncertainty and next trials; --propose files them for an engineer's approval (docs/optimisation.md)
   gemba inventory policy (--mean D --sd S | --demand-file history.csv [--column demand]) --lead-time L [--lead-time-sd SL]
         (--csl 0.95 | --fill-rate 0.98) [--review R | --order-quantity Q | --order-cost K --holding-cost H]
         [--simulate PERIODS] [--json]   safety stock, reorder point, (s, S) or (R, S), simulated service
@@ -121,6 +128,17 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'forecast') {
     process.stdout.write(`${await forecastCommand(args)}\n`);
+    return 0;
+  }
+  if (command === 'optimize') {
+    await using client = await openClient(args, process.env);
+    process.stdout.write(`${await optimizeCommand(args, argv, client)}\n`);
+    return 0;
+  }
+  if (command === 'simulate' && sub === 'calibrate') {
+    calibrateInput(args);
+    await using client = await openClient(args, process.env);
+    process.stdout.write(`${await simulateCalibrateCommand(args, client)}\n`);
     return 0;
   }
   if (command === 'simulate') {

@@ -21,3 +21,4 @@ export * from './llm.js';
 export * from './document.js';
 export * from './failure-mode.js';
 export * from './proposal.js';
+export * from './oee.js';

@@ -16,6 +16,7 @@ import type { Tag, TagInput } from './tag.js';
 import type { DocumentRecord, StoredChunk } from './document.js';
 import type { FailureMode } from './failure-mode.js';
 import type { Proposal, ProposalStatus } from './proposal.js';
+import type { OeeMachineConfig } from './oee.js';
 
 export interface Clock {
   now(): number;
@@ -251,6 +252,17 @@ export interface ProposalRepository {
   updateProposal(proposal: Proposal, expectedUpdatedAt: number): Promise<void>;
 }
 
+/** OEE configurations, one per machine. */
+export interface OeeConfigRepository {
+  /** Creates or replaces the configuration of `config.asset`. */
+  putOeeMachine(config: OeeMachineConfig): Promise<void>;
+  getOeeMachine(asset: string): Promise<OeeMachineConfig | undefined>;
+  /** Ordered by asset path. */
+  listOeeMachines(): Promise<OeeMachineConfig[]>;
+  /** Resolves false when the machine had none. */
+  deleteOeeMachine(asset: string): Promise<boolean>;
+}
+
 /** Everything one storage backend provides; every backend passes `describeSampleStore`. */
 export interface PlatformStore
   extends
@@ -273,6 +285,7 @@ export interface PlatformStore
     DocumentRepository,
     FailureModeRepository,
     ProposalRepository,
+    OeeConfigRepository,
     AsyncDisposable {}
 
 /** A stored batch, as the bus hands it to live subscribers. */

@@ -16,6 +16,7 @@ import { startSimulatorPublisher } from '../adapters/simulator/mqtt-publisher.js
 import { planDemoProduction } from './demo-production.js';
 import { setupDemoSupply } from './demo-supply.js';
 import { seedDemoKnowledge } from './demo-knowledge.js';
+import { setupDemoProcess, startDemoProcess } from './demo-process.js';
 import { PlantSimulator, backfill } from '../adapters/simulator/simulator.js';
 import { type Clock, type Principal, QUALITY_CODE, tagPath } from '../domain/index.js';
 
@@ -62,14 +63,25 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
   }
   if (samples.length > 0) await ingest.ingestSamples(samples, 'demo');
 
+  // The forming process on press 1 (process.optimize, setpoints.write), alongside the plant.
+  const formingProcess = await startDemoProcess({ ...options, seed: options.seed + 1 });
   if (options.mqttUrl !== undefined) {
-    return startSimulatorPublisher({
+    const publisher = await startSimulatorPublisher({
       url: options.mqttUrl,
       simulator,
       intervalMs: options.intervalMs,
       clientId: 'gemba-demo-plant',
       onError: options.onError,
+    }).catch(async (error: unknown) => {
+      await formingProcess[Symbol.asyncDispose]();
+      throw error;
     });
+    return {
+      async [Symbol.asyncDispose]() {
+        await formingProcess[Symbol.asyncDispose]();
+        await publisher[Symbol.asyncDispose]();
+      },
+    };
   }
   const timer = setInterval(() => {
     const step = simulator.step(options.clock.now());
@@ -80,7 +92,7 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
   return {
     [Symbol.asyncDispose]() {
       clearInterval(timer);
-      return Promise.resolve();
+      return formingProcess[Symbol.asyncDispose]();
     },
   };
 }
@@ -95,11 +107,34 @@ export async function setupDemoPlant(app: App, principal: Principal): Promise<vo
   for (const tag of demoTags()) {
     if (!tags.byPath(tagPath(tag.asset, tag.name))) await app.call('tags.create', tag, principal);
   }
+  await setupDemoProcess(app, principal);
   await attachDemoCharts(app, principal);
+  await configureDemoOee(app, principal);
   await deployDemoModel(app, principal);
   await planDemoProduction(app, principal);
   await setupDemoSupply(app, principal);
   await seedDemoKnowledge(app, principal);
+}
+
+/**
+ * OEE of every machine with a part counter: the nameplate cycle time of the machine table, rejects = parts whose
+ * in-line dimension is out of spec, plus failed inspections.
+ */
+async function configureDemoOee(app: App, principal: Principal): Promise<void> {
+  const existing = new Set((await app.services.store.listOeeMachines()).map((c) => c.asset));
+  for (const machine of DEMO_MACHINES) {
+    const ideal = machine.idealCycleTimeS;
+    if (ideal === undefined || existing.has(machine.path)) continue;
+    await app.call(
+      'oee.machines.configure',
+      {
+        asset: machine.path,
+        idealCycleTimeS: ideal,
+        rejectTags: machine.dimension ? [tagPath(machine.path, machine.dimension.name)] : [],
+      },
+      principal,
+    );
+  }
 }
 
 /**

@@ -11,7 +11,9 @@ import { App } from '../app/registry.js';
 import { TagDirectory } from '../app/tag-directory.js';
 import { LiveSpc } from '../app/spc/live-spc.js';
 import { LiveModels } from '../app/ml/live-models.js';
+import { LiveOee } from '../app/process/live-oee.js';
 import { liveModelView } from '../app/ml/deployable.js';
+import { SetpointWriters } from '../app/process/setpoint-writer.js';
 import { LiveRescheduler, type PlanSolver } from '../app/planning/planner.js';
 import { workerPlanSolver } from './plan-workers.js';
 import { MemoryBus } from '../adapters/bus/memory/memory.bus.js';
@@ -197,6 +199,17 @@ export async function openCore(options: {
       }),
     );
     await models.start();
+    const oee = stack.use(
+      new LiveOee({
+        bus,
+        onEvents: (listener) => ingest.onEvents(listener),
+        tags,
+        store,
+        clock,
+        onError: (error) => log('error', 'live OEE', error),
+      }),
+    );
+    await oee.start();
     const planSolver = options.planSolver ?? workerPlanSolver();
     const rescheduler = stack.use(
       new LiveRescheduler({
@@ -220,12 +233,14 @@ export async function openCore(options: {
       connections,
       spc,
       models,
+      oee,
       rescheduler,
       planSolver,
       ...(options.assistant !== undefined && { assistant: options.assistant }),
       ...(options.embedder !== undefined && { embedder: options.embedder }),
       ...(options.llm !== undefined && { llm: options.llm }),
       documentReader: openDocumentReader(),
+      setpoints: new SetpointWriters(),
     });
     late.sink = createIngestSink(app, SYSTEM_PRINCIPAL);
     const moved = stack.move();

@@ -17,6 +17,7 @@ import { SpcChartConfig, type SpcPoint } from '../../src/domain/spc.js';
 import type { WorkOrder } from '../../src/domain/work-order.js';
 import type { ModelRecord } from '../../src/domain/model.js';
 import type { DocumentRecord, StoredChunk } from '../../src/domain/document.js';
+import { OeeMachineConfig } from '../../src/domain/oee.js';
 
 export interface SampleStoreContractOptions<S extends PlatformStore> {
   /** Skips the whole suite, saying why (e.g. "PostgreSQL is not reachable: set GEMBA_TEST_PG_URL"). */
@@ -942,6 +943,41 @@ export function describeSampleStore<S extends PlatformStore>(
         expect(await store.deleteConnection('line1-broker')).toBe(true);
         expect(await store.deleteConnection('line1-broker')).toBe(false);
         expect(await store.listConnections()).toEqual([opcua]);
+      });
+    });
+
+    describe('OEE machine configurations', () => {
+      it('keeps every field, lists by asset, replaces by asset and deletes', async () => {
+        await using store = await makeStore();
+        const press3 = OeeMachineConfig.parse({
+          asset: PRESS3,
+          idealCycleTimeS: 5.4,
+          counterTag: `${PRESS3}/cycle_count`,
+          rejectTags: [`${PRESS3}/flange_height`],
+          countFailedInspections: false,
+          minorStopMaxS: 120,
+          startupS: 60,
+          updatedAt: 1_700_000_000_000,
+          updatedBy: 'alice',
+        });
+        const press1 = OeeMachineConfig.parse({
+          asset: 'acme/plant1/stamping/line1/press1',
+          idealCycleTimeS: 4.5,
+          counterTag: 'acme/plant1/stamping/line1/press1/cycle_count',
+        });
+        expect(press1).toMatchObject({ rejectTags: [], countFailedInspections: true, minorStopMaxS: 300 });
+        await store.putOeeMachine(press3);
+        await store.putOeeMachine(press1);
+        expect(await store.listOeeMachines()).toEqual([press1, press3]);
+        expect(await store.getOeeMachine(PRESS3)).toEqual(press3);
+        expect(await store.getOeeMachine(`${PRESS3}x`)).toBeUndefined();
+        const faster = { ...press3, idealCycleTimeS: 5 };
+        await store.putOeeMachine(faster);
+        expect(await store.getOeeMachine(PRESS3)).toEqual(faster);
+        expect(await store.listOeeMachines()).toHaveLength(2);
+        expect(await store.deleteOeeMachine(PRESS3)).toBe(true);
+        expect(await store.deleteOeeMachine(PRESS3)).toBe(false);
+        expect(await store.listOeeMachines()).toEqual([press1]);
       });
     });
 

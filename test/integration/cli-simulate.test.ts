@@ -10,13 +10,19 @@ const dir = tempDir('gemba-cli-simulate-');
 afterAll(() => dir[Symbol.dispose]());
 
 describe('gemba simulate', () => {
-  it('simulates the example line: table, bottleneck, scenario difference and the time-share chart', async () => {
+  it('simulates the example line: shifts, table, bottleneck, scenario differences and the time-share chart', async () => {
     const png = join(dir.path, 'line.png');
     const r = await gemba('simulate', 'examples/line.yaml', '--replications', '3', '--plot', png);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('line.yaml: 4 stations, 3 replications of 40 h after 2.0 h warm-up, seed 1');
-    expect(r.stdout).toMatch(/^ {2}throughput +\d+\.\d ± \d+\.\d parts\/h$/m);
-    expect(r.stdout).toMatch(/^ {2}lead time +\d+\.\d ± \d+\.\d min$/m);
+    expect(r.stdout).toContain('line.yaml: 4 stations, 3 replications of 120 h after 8.0 h warm-up, seed 1');
+    // Two 8 h shifts a day: 80 of the 120 h; per working hour the line makes 1.5 times its calendar-hour rate.
+    expect(r.stdout).toContain(
+      'shifts: 80.0 working h of the 120 h run (66.7 %); station shares are of working time',
+    );
+    const perHour = Number(/^ {2}throughput +(\d+\.\d) ± \d+\.\d parts\/h$/m.exec(r.stdout)?.[1]);
+    const perWorkingHour = Number(/^ +(\d+\.\d) ± \d+\.\d parts per working hour$/m.exec(r.stdout)?.[1]);
+    expect(perWorkingHour / perHour).toBeCloseTo(1.5, 2);
+    expect(r.stdout).toMatch(/^ {2}lead time +\d+\.\d ± \d+\.\d min \(calendar time, breaks included\)$/m);
     const stations = r.stdout.split('\n').filter((l) => /^ {2}(blanking|press|trimming|inspection) /.test(l));
     expect(stations).toHaveLength(4);
     // The transfer press (24 s cycle, failures and die changes) is the slowest station.
@@ -24,8 +30,12 @@ describe('gemba simulate', () => {
     expect(r.stdout).toMatch(
       /^ {2}bigger buffer before the press\n {4}throughput [+-]\d+\.\d ± \d+\.\d parts\/h/m,
     );
+    // A third shift adds 8 working hours to 16: about half as many parts again.
+    const night = /^ {2}a night shift too\n {4}throughput \+(\d+\.\d) ± /m.exec(r.stdout);
+    expect(Number(night?.[1]) / perHour).toBeGreaterThan(0.45);
+    expect(Number(night?.[1]) / perHour).toBeLessThan(0.55);
     expect(r.stdout).toContain(`time shares written to ${png}`);
-    expect(r.stderr).toMatch(/simulate line\.yaml \[#+\] 100\.0% 6 replications/);
+    expect(r.stderr).toMatch(/simulate line\.yaml \[#+\] 100\.0% 9 replications/);
     // 900 wide; 50 px of title, 4 lanes of 36 px, 70 px of axis and legend.
     expect(pngSize(readFileSync(png))).toEqual({ width: 900, height: 50 + 4 * 36 + 70 });
   });
@@ -67,5 +77,27 @@ describe('gemba simulate', () => {
     const usage = await gemba('simulate');
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('usage: gemba simulate line.yaml');
+    const calibrate = await gemba('simulate', 'calibrate', '--from', 'now-7d');
+    expect(calibrate.code).toBe(2);
+    expect(calibrate.stderr).toContain('usage: gemba simulate calibrate --stations A,B,C');
+  });
+
+  it('a line with shifts: a deterministic station working 06:00–14:00 makes 480 parts a day at 60 s', async () => {
+    const file = join(dir.path, 'shifts.yaml');
+    writeFileSync(
+      file,
+      [
+        'stations: [{ name: press, cycleTime: { type: deterministic, value: 60 } }]',
+        'shifts: { windows: [{ start: "06:00", end: "14:00" }] }',
+        'run: { warmupHours: 0, hours: 72, replications: 1 }',
+      ].join('\n'),
+    );
+    const r = await gemba('simulate', file, '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.base.replications[0].partsOut).toBe(3 * 480);
+    expect(json.base.throughputPerHour.mean).toBeCloseTo(20, 9);
+    expect(json.base.throughputPerWorkingHour.mean).toBeCloseTo(60, 9);
+    expect(json.base.workingFraction).toBeCloseTo(1 / 3, 12);
   });
 });

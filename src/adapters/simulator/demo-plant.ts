@@ -92,6 +92,11 @@ export interface MachineDefinition {
   readonly type: MachineType;
   /** Nominal cycle time in seconds; absent for machines without a part counter. */
   readonly cycleTimeS?: number;
+  /**
+   * Ideal (nameplate) cycle time in seconds: the rate the machine is rated for, faster than the nominal rate it is
+   * simulated at (presses 0.9×, machining ~0.92×), so OEE shows a reduced-speed loss as a real plant's does.
+   */
+  readonly idealCycleTimeS?: number;
   readonly analog: readonly AnalogChannel[];
   readonly dimension?: DimensionChannel;
   /** Parts per tool before a `tool_change` (machining) — mean of a uniform ±20 % range. */
@@ -192,6 +197,7 @@ const press = (
   kind: 'servo-hydraulic press',
   type: 'press',
   cycleTimeS,
+  idealCycleTimeS: Math.round(cycleTimeS * 0.9 * 10) / 10,
   analog: pressAnalog(options.power ?? false),
   dimension: flangeHeight,
   dieRunParts: 1800,
@@ -217,6 +223,7 @@ const mill = (n: number, cycleTimeS: number): MachineDefinition => ({
   kind: '5-axis machining centre',
   type: 'mill',
   cycleTimeS,
+  idealCycleTimeS: Math.round(cycleTimeS * 0.92),
   analog: [
     spindleLoad,
     {
@@ -301,6 +308,7 @@ export const DEMO_MACHINES: readonly MachineDefinition[] = [
     kind: 'CNC turning centre',
     type: 'lathe',
     cycleTimeS: 60,
+    idealCycleTimeS: 55,
     analog: [
       { ...spindleLoad, level: { running: 48, idle: 0, stopped: 0 } },
       {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type Estimate,
   type LineModel,
+  ShiftClock,
   compareScenarios,
   estimate,
   simulateLine,
@@ -319,5 +320,130 @@ describe('line simulator mechanics', () => {
         opts,
       ),
     ).toThrow(/buffer/);
+  });
+});
+
+describe('shifts', () => {
+  const H = 3600;
+  const DAY = 24 * H;
+  const morning = { periodSeconds: DAY, windows: [[6 * H, 14 * H]] as const };
+
+  it('maps calendar and working time; adjacent windows merge, also across midnight', () => {
+    const clock = new ShiftClock(morning);
+    expect(clock.perPeriod).toBe(8 * H);
+    expect(clock.working(5 * H)).toBe(0);
+    expect(clock.working(10 * H)).toBe(4 * H);
+    expect(clock.working(DAY + 20 * H)).toBe(16 * H);
+    // An instant at a window's end belongs to the next window's start.
+    expect(clock.calendar(8 * H)).toBe(DAY + 6 * H);
+    expect(clock.calendar(9 * H)).toBe(DAY + 7 * H);
+    expect(clock.breakAfter(0)).toEqual({ at: 8 * H, from: 14 * H, to: DAY + 6 * H });
+    // 22:00–06:00 written as two windows is one night shift: the only break is 06:00–22:00.
+    const night = new ShiftClock({
+      periodSeconds: DAY,
+      windows: [
+        [0, 6 * H],
+        [22 * H, DAY],
+      ],
+    });
+    expect(night.perPeriod).toBe(8 * H);
+    expect(night.breakAfter(H)).toEqual({ at: 6 * H, from: 6 * H, to: 22 * H });
+    expect(night.breakAfter(7 * H)).toEqual({ at: 8 * H, from: DAY, to: DAY });
+    expect(
+      () =>
+        new ShiftClock({
+          periodSeconds: DAY,
+          windows: [
+            [8 * H, 9 * H],
+            [8.5 * H, 10 * H],
+          ],
+        }),
+    ).toThrow(/sorted, disjoint/);
+  });
+
+  it('a deterministic station working 8 h of every 24 makes exactly 8·3600/c parts a day', () => {
+    const r = simulateLine(
+      { stations: [{ name: 'press', cycleTime: det(60) }], arrivals: { kind: 'saturated' }, shifts: morning },
+      { warmupSeconds: 0, runSeconds: 3 * DAY, replications: 1 },
+    );
+    const rep = r.replications[0];
+    expect(rep?.partsOut).toBe(3 * 480);
+    expect(rep?.throughputPerHour).toBeCloseTo(480 / 24, 9);
+    expect(rep?.throughputPerWorkingHour).toBeCloseTo(60, 9);
+    expect(rep?.workingFraction).toBeCloseTo(1 / 3, 12);
+    // Shares are of working time: the station is busy all of it.
+    expect(rep?.stations[0]?.utilisation).toBeCloseTo(1, 9);
+  });
+
+  it('a two-station line keeps its WIP over the breaks: 480 parts a day, 3 parts in the line all the time', () => {
+    // 30 s then 60 s with one buffer place: after start-up station 1 is blocked holding a part, one waits in the
+    // buffer and one is at station 2. Were the line emptied at each break, station 2 would wait 30 s for its first
+    // part every morning and make 479 a day.
+    const line: LineModel = {
+      stations: [
+        { name: 'fast', cycleTime: det(30) },
+        { name: 'slow', cycleTime: det(60) },
+      ],
+      buffers: [1],
+      arrivals: { kind: 'saturated' },
+      shifts: morning,
+    };
+    const r = simulateLine(line, { warmupSeconds: DAY, runSeconds: 2 * DAY, replications: 1 });
+    const rep = r.replications[0];
+    expect(rep?.partsOut).toBe(2 * 480);
+    expect(rep?.wip).toBeCloseTo(3, 9);
+    expect(rep?.stations[0]?.blockedFraction).toBeCloseTo(0.5, 9);
+    // Lead times are calendar time: a part that waits over a break carries it, and Little's law still holds.
+    expect(rep?.littleLeadTimeSeconds).toBeCloseTo((3 / 20) * H, 6);
+    expect(Math.abs((rep?.leadTimeSeconds ?? 0) - (rep?.littleLeadTimeSeconds ?? 0))).toBeLessThan(60);
+  });
+
+  it('a weekly pattern: Monday to Friday, two 8 h shifts; failures count busy time only', () => {
+    const windows: [number, number][] = [];
+    for (let d = 0; d < 5; d++) windows.push([d * DAY + 6 * H, d * DAY + 22 * H]);
+    const week = { periodSeconds: 7 * DAY, windows };
+    const line: LineModel = {
+      stations: [
+        {
+          name: 'press',
+          cycleTime: det(10),
+          failures: { timeBetweenFailures: det(3600), timeToRepair: det(600) },
+        },
+      ],
+      arrivals: { kind: 'saturated' },
+      shifts: week,
+    };
+    const r = simulateLine(line, { warmupSeconds: 0, runSeconds: 7 * DAY, replications: 1 });
+    const rep = r.replications[0];
+    // 80 working hours; each 4,200 s of working time holds 3,600 s of work (360 parts) and 600 s of repair.
+    // 80 h = 288,000 s = 68 × 4,200 + 2,400 s: 68·360 + 240 parts.
+    expect(rep?.partsOut).toBe(68 * 360 + 240);
+    expect(rep?.workingFraction).toBeCloseTo(80 / 168, 12);
+    expect(rep?.stations[0]?.downFraction).toBeCloseTo((68 * 600) / 288_000, 9);
+  });
+});
+
+describe('minor stops', () => {
+  it('are a second busy-time failure mode: deterministic stops every 100 s of work, 20 s long', () => {
+    const r = simulateLine(
+      {
+        stations: [
+          {
+            name: 'press',
+            cycleTime: det(10),
+            failures: { timeBetweenFailures: det(1000), timeToRepair: det(100) },
+            minorStops: { timeBetween: det(100), duration: det(20) },
+          },
+        ],
+        arrivals: { kind: 'saturated' },
+      },
+      { warmupSeconds: 0, runSeconds: 13_000, replications: 1 },
+    );
+    // A failure and a minor stop due at the same instant: the failure wins and the minor-stop clock waits at 0,
+    // stopping the part as soon as it resumes. So per 1,000 s of work: 10 minor stops (200 s) + 1 repair (100 s).
+    // 13,000 s = 10 × 1,300 s: 10 × 100 parts.
+    const rep = r.replications[0];
+    expect(rep?.partsOut).toBe(1000);
+    expect(rep?.stations[0]?.downFraction).toBeCloseTo(3000 / 13_000, 9);
   });
 });

@@ -14,8 +14,17 @@
  *   processes a part (not while it is starved, blocked or in setup), and a failure interrupts the part, which resumes
  *   after repair (preempt-resume). This is Law's "busy time" failure model (Simulation Modeling and Analysis, 5th ed.,
  *   §14.4) and avoids failures of idle machines that real plants do not record.
+ * - Minor stops (short idle stops: jams, waiting for material) are a second failure mode with its own busy-time clock,
+ *   counted as down time; calibration from plant data (src/app/process/line-calibration.ts) fills them from `idle`
+ *   episodes and `failures` from `down` episodes.
  * - A setup of the given duration precedes the next part after every `everyParts` parts completed.
- * - Shifts (planned non-working time) are not modelled: the line runs around the clock.
+ * - Shifts: with a shift pattern the line works only inside its working windows; outside them everything pauses —
+ *   parts in process, repairs, setups, arrivals — and resumes where it stopped (an unmanned line), so the failure
+ *   clocks, which count busy time, do not run either. This is simulated as a time warp: the model runs on a clock of
+ *   working time, and calendar instants are mapped to it (an event at a shift boundary belongs to the next shift).
+ *   Throughput and WIP are per calendar hour (WIP held over breaks is counted), lead times in calendar time (breaks
+ *   included), `throughputPerWorkingHour` per working hour, and the station time shares (utilisation, blocked, …) are
+ *   shares of working time. Without a pattern the line runs around the clock.
  * - Bottleneck: the station with the longest average active period (Roser, Nakano & Tanaka, "A practical bottleneck
  *   detection method", Proc. Winter Simulation Conference 2001, pp. 949–953). A station is active while it processes,
  *   sets up or is under repair, and inactive while starved or blocked; active periods longer on average mean the
@@ -44,6 +53,18 @@ export interface StationSpec {
   failures?: { timeBetweenFailures: Distribution; timeToRepair: Distribution };
   /** A setup of `time` before the next part after every `everyParts` parts. */
   setup?: { everyParts: number; time: Distribution };
+  /** Short stops, counted like failures in busy time and as down time (a second failure mode). */
+  minorStops?: { timeBetween: Distribution; duration: Distribution };
+}
+
+/**
+ * A repeating pattern of working windows: `periodSeconds` is 86 400 (one pattern a day) or 604 800 (a week, starting
+ * on Monday); simulated time 0 is the start of a period (midnight). Windows are [start, end) in seconds from the
+ * period's start, sorted, disjoint, within the period.
+ */
+export interface ShiftPattern {
+  periodSeconds: number;
+  windows: readonly (readonly [number, number])[];
 }
 
 /** How parts reach the first station: always one available, or exponential interarrival times (seconds). */
@@ -54,6 +75,8 @@ export interface LineModel {
   /** Capacity of the buffer after station i, one per gap (stations − 1 entries); `Infinity` allowed; default Infinity. */
   buffers?: readonly number[];
   arrivals: ArrivalProcess;
+  /** Working windows; absent: around the clock. */
+  shifts?: ShiftPattern;
 }
 
 export interface SimulationOptions {
@@ -71,7 +94,7 @@ export interface SimulationOptions {
 
 export interface StationReplication {
   name: string;
-  /** Share of the run spent processing parts. */
+  /** Share of the run's working time spent processing parts (the other shares are of working time too). */
   utilisation: number;
   setupFraction: number;
   blockedFraction: number;
@@ -83,12 +106,18 @@ export interface StationReplication {
   averageActivePeriodSeconds: number;
   /** Time-average parts in the buffer before the station (or the arrival queue) plus the part at the station. */
   wip: number;
+  /** Per calendar hour. */
   throughputPerHour: number;
 }
 
 export interface ReplicationResult {
   seed: number;
+  /** Parts per calendar hour. */
   throughputPerHour: number;
+  /** Parts per working hour (equal to `throughputPerHour` without shifts). */
+  throughputPerWorkingHour: number;
+  /** Working share of the run's calendar time (1 without shifts). */
+  workingFraction: number;
   /** Time-average number of parts in the system. */
   wip: number;
   /** Mean time in system of the parts that left during the run. */
@@ -129,7 +158,12 @@ export interface StationSummary {
 
 export interface LineSimulationResult {
   replications: ReplicationResult[];
+  /** Per calendar hour. */
   throughputPerHour: Estimate;
+  /** Per working hour (shifts); equal to `throughputPerHour` without shifts. */
+  throughputPerWorkingHour: Estimate;
+  /** Working share of the calendar run time. */
+  workingFraction: number;
   wip: Estimate;
   leadTimeSeconds: Estimate;
   littleLeadTimeSeconds: Estimate;
@@ -153,6 +187,10 @@ const FAILURE = 1;
 const END_REPAIR = 2;
 const END_SETUP = 3;
 const ARRIVAL = 4;
+const MINOR_STOP = 5;
+const END_MINOR_STOP = 6;
+/** A break between working windows (station 0's code space; only with shifts). */
+const BREAK = 7;
 
 /** A 32-bit seed for stream `id` of a replication: the murmur3 finaliser of the mixed pair (Appleby, MurmurHash3). */
 function streamSeed(seed: number, id: number): number {
@@ -178,6 +216,12 @@ export function validateLineModel(model: LineModel): void {
       if (!(distributionMean(s.failures.timeBetweenFailures) > 0))
         throw new UserError('invalid_input', `${what}: the mean time between failures must be > 0`);
     }
+    if (s.minorStops !== undefined) {
+      validateDistribution(s.minorStops.timeBetween, `${what} time between minor stops`);
+      validateDistribution(s.minorStops.duration, `${what} minor stop duration`);
+      if (!(distributionMean(s.minorStops.timeBetween) > 0))
+        throw new UserError('invalid_input', `${what}: the mean time between minor stops must be > 0`);
+    }
     if (s.setup !== undefined) {
       if (!(Number.isInteger(s.setup.everyParts) && s.setup.everyParts >= 1))
         throw new UserError('invalid_input', `${what}: setup.everyParts must be an integer ≥ 1`);
@@ -198,6 +242,113 @@ export function validateLineModel(model: LineModel): void {
     const m = model.arrivals.meanInterarrivalSeconds;
     if (!(Number.isFinite(m) && m > 0))
       throw new UserError('invalid_input', `the mean interarrival time must be > 0, got ${m}`);
+  }
+  if (model.shifts !== undefined) validateShiftPattern(model.shifts);
+}
+
+function validateShiftPattern(p: ShiftPattern): void {
+  const period = p.periodSeconds;
+  if (!(Number.isFinite(period) && period > 0))
+    throw new UserError('invalid_input', `the shift period must be > 0 s, got ${period}`);
+  if (p.windows.length === 0)
+    throw new UserError('invalid_input', 'a shift pattern needs at least one window');
+  let last = 0;
+  for (const [a, b] of p.windows) {
+    if (!(Number.isFinite(a) && Number.isFinite(b) && a >= last && b > a && b <= period))
+      throw new UserError(
+        'invalid_input',
+        `shift windows must be sorted, disjoint and within the ${period} s period, got [${a}, ${b})`,
+      );
+    last = b;
+  }
+}
+
+/**
+ * The working-time clock of a shift pattern: calendar ↔ working seconds, and the breaks. Adjacent windows are merged
+ * (also across the period's end), so every break has a positive length.
+ */
+export class ShiftClock {
+  readonly period: number;
+  /** Working seconds per period. */
+  readonly perPeriod: number;
+  private readonly starts: number[];
+  private readonly ends: number[];
+  /** Working seconds before window k within its period. */
+  private readonly before: number[];
+
+  constructor(pattern: ShiftPattern) {
+    validateShiftPattern(pattern);
+    this.period = pattern.periodSeconds;
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (const [a, b] of pattern.windows) {
+      if (ends.length > 0 && ends[ends.length - 1] === a) ends[ends.length - 1] = b;
+      else {
+        starts.push(a);
+        ends.push(b);
+      }
+    }
+    this.starts = starts;
+    this.ends = ends;
+    this.before = [];
+    let sum = 0;
+    for (let k = 0; k < starts.length; k++) {
+      this.before.push(sum);
+      sum += (ends[k] ?? 0) - (starts[k] ?? 0);
+    }
+    this.perPeriod = sum;
+  }
+
+  /** Working seconds in calendar [0, t). */
+  working(t: number): number {
+    const q = Math.floor(t / this.period);
+    const r = t - q * this.period;
+    let w = q * this.perPeriod;
+    for (let k = 0; k < this.starts.length; k++) {
+      const a = this.starts[k] ?? 0;
+      const b = this.ends[k] ?? 0;
+      if (r <= a) break;
+      w += Math.min(r, b) - a;
+    }
+    return w;
+  }
+
+  /** The calendar instant at which `w` working seconds have passed; at a window's end, the next window's start. */
+  calendar(w: number): number {
+    const q = Math.floor(w / this.perPeriod);
+    const r = w - q * this.perPeriod;
+    for (let k = 0; k < this.starts.length; k++) {
+      const len = (this.ends[k] ?? 0) - (this.starts[k] ?? 0);
+      const c = this.before[k] ?? 0;
+      if (r < c + len) return q * this.period + (this.starts[k] ?? 0) + (r - c);
+    }
+    return (q + 1) * this.period + (this.starts[0] ?? 0);
+  }
+
+  /**
+   * The first window end strictly after working time `w`: its working instant `at` and the calendar interval
+   * [from, to) of the break that follows it (empty when the next window starts at once, across the period's end).
+   */
+  breakAfter(w: number): { at: number; from: number; to: number } {
+    let q = Math.floor(w / this.perPeriod);
+    const r = w - q * this.perPeriod;
+    let k = 0;
+    while (k < this.starts.length && (this.before[k] ?? 0) + this.len(k) <= r) k++;
+    if (k === this.starts.length) {
+      q++;
+      k = 0;
+    }
+    const at = q * this.perPeriod + (this.before[k] ?? 0) + this.len(k);
+    const from = q * this.period + (this.ends[k] ?? 0);
+    const to =
+      k + 1 < this.starts.length
+        ? q * this.period + (this.starts[k + 1] ?? 0)
+        : (q + 1) * this.period + (this.starts[0] ?? 0);
+    return { at, from, to };
+  }
+
+  private len(k: number): number {
+    return (this.ends[k] ?? 0) - (this.starts[k] ?? 0);
   }
 }
 
@@ -235,7 +386,15 @@ class Replication {
   private readonly tbf: (Sampler | undefined)[];
   private readonly ttr: (Sampler | undefined)[];
   private readonly setupTime: (Sampler | undefined)[];
+  private readonly msLeft: Float64Array;
+  private readonly msBetween: (Sampler | undefined)[];
+  private readonly msDuration: (Sampler | undefined)[];
   private readonly arrival: Sampler | undefined;
+  private readonly clock: ShiftClock | undefined;
+  private pendingBreak = { at: Infinity, from: 0, to: 0 };
+  /** Calendar bounds of the statistics (warm-up end, run end). */
+  private warmCal = 0;
+  private endCal = 0;
   private queue0 = 0;
   private inSystem = 0;
   private sysSince = 0;
@@ -277,6 +436,17 @@ class Replication {
     this.setupTime = model.stations.map((s, i) =>
       s.setup === undefined ? undefined : makeSampler(s.setup.time, stream(4 + 4 * i)),
     );
+    // Minor-stop streams come after all the others, so adding minor stops leaves the other streams as they were.
+    this.msLeft = new Float64Array(n);
+    this.msBetween = model.stations.map((s, i) =>
+      s.minorStops === undefined
+        ? undefined
+        : makeSampler(s.minorStops.timeBetween, stream(1 + 4 * n + 2 * i)),
+    );
+    this.msDuration = model.stations.map((s, i) =>
+      s.minorStops === undefined ? undefined : makeSampler(s.minorStops.duration, stream(2 + 4 * n + 2 * i)),
+    );
+    this.clock = model.shifts === undefined ? undefined : new ShiftClock(model.shifts);
     model.stations.forEach((s, i) => {
       this.setupEvery[i] = s.setup?.everyParts ?? 0;
     });
@@ -286,10 +456,25 @@ class Replication {
         : undefined;
   }
 
-  run(warmupSeconds: number, runSeconds: number): ReplicationResult {
+  run(warmupCalendarSeconds: number, runCalendarSeconds: number): ReplicationResult {
     const cal = this.cal;
-    const end = warmupSeconds + runSeconds;
-    for (let i = 0; i < this.n; i++) this.upLeft[i] = this.tbf[i]?.() ?? Infinity;
+    this.warmCal = warmupCalendarSeconds;
+    this.endCal = warmupCalendarSeconds + runCalendarSeconds;
+    // The model runs on working time; without shifts that is calendar time.
+    const clock = this.clock;
+    const warmupSeconds = clock === undefined ? this.warmCal : clock.working(this.warmCal);
+    const end = clock === undefined ? this.endCal : clock.working(this.endCal);
+    const runSeconds = end - warmupSeconds;
+    if (!(runSeconds > 0))
+      throw new UserError('invalid_input', 'the run holds no working time: lengthen it or widen the shifts');
+    for (let i = 0; i < this.n; i++) {
+      this.upLeft[i] = this.tbf[i]?.() ?? Infinity;
+      this.msLeft[i] = this.msBetween[i]?.() ?? Infinity;
+    }
+    if (clock !== undefined) {
+      this.pendingBreak = clock.breakAfter(0);
+      cal.push(this.pendingBreak.at, BREAK);
+    }
     if (this.arrival === undefined) this.pull(0);
     else cal.push(this.arrival(), ARRIVAL);
     let warmed = warmupSeconds === 0;
@@ -308,6 +493,21 @@ class Replication {
     return this.finish(end, runSeconds);
   }
 
+  /** The calendar time of the current event: before the pending break is taken, the end of the shift. */
+  private calendarNow(): number {
+    const clock = this.clock;
+    if (clock === undefined) return this.now;
+    return this.now === this.pendingBreak.at ? this.pendingBreak.from : clock.calendar(this.now);
+  }
+
+  /** Adds `seconds` of calendar time at the current WIP (a break, during which nothing moves). */
+  private holdWip(seconds: number): void {
+    if (!(seconds > 0)) return;
+    this.sysArea += this.inSystem * seconds;
+    for (let i = 0; i < this.n; i++)
+      this.countArea[i] = (this.countArea[i] ?? 0) + (this.count[i] ?? 0) * seconds;
+  }
+
   private handle(code: number): void {
     const i = code >> 3;
     switch (code & 7) {
@@ -324,6 +524,21 @@ class Replication {
         this.upLeft[i] = this.tbf[i]?.() ?? Infinity;
         this.work(i, this.workLeft[i] ?? 0);
         return;
+      case MINOR_STOP:
+        this.setState(i, DOWN);
+        this.cal.push(this.now + (this.msDuration[i]?.() ?? 0), i * 8 + END_MINOR_STOP);
+        return;
+      case END_MINOR_STOP:
+        this.msLeft[i] = this.msBetween[i]?.() ?? Infinity;
+        this.work(i, this.workLeft[i] ?? 0);
+        return;
+      case BREAK: {
+        const b = this.pendingBreak;
+        this.holdWip(Math.min(b.to, this.endCal) - Math.max(b.from, this.warmCal));
+        this.pendingBreak = this.clock?.breakAfter(this.now) ?? { at: Infinity, from: 0, to: 0 };
+        this.cal.push(this.pendingBreak.at, BREAK);
+        return;
+      }
       case END_SETUP:
         this.work(i, this.cycle[i]?.() ?? 0);
         return;
@@ -365,7 +580,7 @@ class Replication {
       this.entries = bigger;
       this.head = 0;
     }
-    this.entries[(this.head + this.inSystem) & (this.entries.length - 1)] = this.now;
+    this.entries[(this.head + this.inSystem) & (this.entries.length - 1)] = this.calendarNow();
     this.inSystem++;
   }
 
@@ -376,7 +591,7 @@ class Replication {
     this.head = (this.head + 1) & (this.entries.length - 1);
     this.inSystem--;
     this.departures++;
-    this.leadSum += this.now - entered;
+    this.leadSum += this.calendarNow() - entered;
   }
 
   /** Station i has just received a part: set up first when due, else process. */
@@ -389,17 +604,25 @@ class Replication {
     } else this.work(i, this.cycle[i]?.() ?? 0);
   }
 
-  /** Processes `w` seconds of work, or up to the next failure when it falls within them. */
+  /** Processes `w` seconds of work, or up to the next failure or minor stop when it falls within them. */
   private work(i: number, w: number): void {
     const up = this.upLeft[i] ?? Infinity;
+    const ms = this.msLeft[i] ?? Infinity;
     this.setState(i, BUSY);
-    if (up > w) {
+    if (up > w && ms > w) {
       this.upLeft[i] = up - w;
+      this.msLeft[i] = ms - w;
       this.cal.push(this.now + w, i * 8 + END_PROCESS);
-    } else {
+    } else if (up <= ms) {
       this.workLeft[i] = w - up;
       this.upLeft[i] = 0;
+      this.msLeft[i] = ms - up;
       this.cal.push(this.now + up, i * 8 + FAILURE);
+    } else {
+      this.workLeft[i] = w - ms;
+      this.msLeft[i] = 0;
+      this.upLeft[i] = up - ms;
+      this.cal.push(this.now + ms, i * 8 + MINOR_STOP);
     }
   }
 
@@ -474,10 +697,14 @@ class Replication {
     this.sysArea = 0;
     this.departures = 0;
     this.leadSum = 0;
+    // The warm-up ended during a break: the rest of the break counts, at the WIP held over it.
+    if (this.clock !== undefined) this.holdWip(Math.min(this.clock.calendar(at), this.endCal) - this.warmCal);
   }
 
+  /** `runSeconds` is working time (the time shares are of it); rates and WIP are per calendar time. */
   private finish(end: number, runSeconds: number): ReplicationResult {
     this.now = end;
+    const calendarSeconds = this.endCal - this.warmCal;
     const n = this.n;
     this.sysArea += this.inSystem * (end - this.sysSince);
     const stations: StationReplication[] = [];
@@ -506,15 +733,17 @@ class Replication {
         downFraction: frac(DOWN),
         activeFraction: activeTime / runSeconds,
         averageActivePeriodSeconds: averageActive,
-        wip: (this.countArea[i] ?? 0) / runSeconds,
-        throughputPerHour: ((this.completions[i] ?? 0) / runSeconds) * 3600,
+        wip: (this.countArea[i] ?? 0) / calendarSeconds,
+        throughputPerHour: ((this.completions[i] ?? 0) / calendarSeconds) * 3600,
       });
     }
-    const wip = this.sysArea / runSeconds;
-    const rate = this.departures / runSeconds;
+    const wip = this.sysArea / calendarSeconds;
+    const rate = this.departures / calendarSeconds;
     return {
       seed: this.seed,
       throughputPerHour: rate * 3600,
+      throughputPerWorkingHour: (this.departures / runSeconds) * 3600,
+      workingFraction: runSeconds / calendarSeconds,
       wip,
       leadTimeSeconds: this.departures > 0 ? this.leadSum / this.departures : NaN,
       littleLeadTimeSeconds: rate > 0 ? wip / rate : NaN,
@@ -599,6 +828,8 @@ export function summarise(model: LineModel, replications: ReplicationResult[]): 
   return {
     replications,
     throughputPerHour: over((r) => r.throughputPerHour),
+    throughputPerWorkingHour: over((r) => r.throughputPerWorkingHour),
+    workingFraction: replications[0]?.workingFraction ?? 1,
     wip: over((r) => r.wip),
     leadTimeSeconds: over((r) => r.leadTimeSeconds),
     littleLeadTimeSeconds: over((r) => r.littleLeadTimeSeconds),

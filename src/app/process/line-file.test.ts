@@ -110,3 +110,61 @@ describe('line file', () => {
     expect(message(() => parseLineFile('stations: [', 'x.yaml'))).toMatch(/^x\.yaml is not valid YAML/);
   });
 });
+
+describe('shifts and minor stops in a line file', () => {
+  const H = 3600;
+  it('reads daily and weekly working windows, overnight ones split at midnight, and minor stops', () => {
+    const file = parseLineFile(
+      [
+        'stations:',
+        '  - name: press',
+        '    cycleTime: { type: deterministic, value: 6 }',
+        '    minorStops: { mtbs: 1500, duration: { type: lognormal, mean: 100, sd: 90 } }',
+        'shifts:',
+        '  windows: [{ start: "06:00", end: "14:00" }, { start: "14:00", end: "22:00" }]',
+        'scenarios:',
+        '  - name: night shift too',
+        '    shifts: { windows: [{ start: "06:00", end: "14:00" }, { start: "22:00", end: "06:00" }] }',
+        '  - name: weekdays only',
+        '    shifts: { days: [mon, fri], windows: [{ start: "22:00", end: "06:00" }] }',
+      ].join('\n'),
+    );
+    expect(file.model.shifts).toEqual({
+      periodSeconds: 24 * H,
+      windows: [
+        [6 * H, 14 * H],
+        [14 * H, 22 * H],
+      ],
+    });
+    expect(file.model.stations[0]?.minorStops).toEqual({
+      timeBetween: { kind: 'exponential', mean: 1500 },
+      duration: { kind: 'lognormal', mean: 100, sd: 90 },
+    });
+    expect(file.scenarios[0]?.model.shifts?.windows).toEqual([
+      [0, 6 * H],
+      [6 * H, 14 * H],
+      [22 * H, 24 * H],
+    ]);
+    // Monday 22:00 → Tuesday 06:00, Friday 22:00 → Saturday 06:00, on a week from Monday 00:00.
+    expect(file.scenarios[1]?.model.shifts).toEqual({
+      periodSeconds: 7 * 24 * H,
+      windows: [
+        [22 * H, 30 * H],
+        [4 * 24 * H + 22 * H, 5 * 24 * H + 6 * H],
+      ],
+    });
+  });
+
+  it('rejects a malformed time and overlapping windows', () => {
+    const line = (shifts: string) =>
+      message(() =>
+        parseLineFile(
+          `stations: [{ name: a, cycleTime: { type: deterministic, value: 1 } }]\nshifts: ${shifts}`,
+        ),
+      );
+    expect(line('{ windows: [{ start: "6", end: "14:00" }] }')).toContain('shifts.windows.0.start');
+    expect(
+      line('{ windows: [{ start: "06:00", end: "14:00" }, { start: "12:00", end: "20:00" }] }'),
+    ).toContain('overlap');
+  });
+});

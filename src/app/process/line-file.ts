@@ -8,14 +8,20 @@
  * `{ type: lognormal, mean, sd }`, `{ type: uniform, min, max }`, `{ type: triangular, min, mode, max }` or
  * `{ type: empirical, values: [...] }`; `failures.mtbf` and `failures.mttr` also take a plain number, the mean of an
  * exponential distribution. Buffer i sits between station i and i + 1; `inf` (or YAML `.inf`) is unbounded.
+ * A station's `minorStops: { mtbs, duration }` are short stops (mean busy time between them, and their length),
+ * simulated as a second failure mode. `shifts: { windows: [{ start: "06:00", end: "14:00" }, …], days?: [mon, …] }`
+ * are the working windows of every day (or of the listed days, a weekly pattern; an end at or before the start runs
+ * past midnight); simulated time 0 is midnight (Monday's with `days`). Run lengths are calendar hours.
  * A scenario overrides parts of the base: `buffers` as a whole list or by the name of the station each feeds
- * (`{ press: 10 }`: the buffer before `press`), `stations` by name (`cycleTime`, `failures`, `setup`) and `arrivals`.
+ * (`{ press: 10 }`: the buffer before `press`), `stations` by name (`cycleTime`, `failures`, `minorStops`, `setup`),
+ * `arrivals` and `shifts`. docs/line-simulation.md describes every field.
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type {
   ArrivalProcess,
   LineModel,
+  ShiftPattern,
   SimulationOptions,
   StationSpec,
 } from '../../analytics/process/line-sim.js';
@@ -50,12 +56,24 @@ const MeanOrDistribution = z.union([positive, DistributionSchema]);
 
 const Failures = z.strictObject({ mtbf: MeanOrDistribution, mttr: MeanOrDistribution });
 const Setup = z.strictObject({ everyParts: z.number().int().min(1), time: DistributionSchema });
+const MinorStops = z.strictObject({ mtbs: MeanOrDistribution, duration: MeanOrDistribution });
 
 const Station = z.strictObject({
   name: z.string().min(1),
   cycleTime: DistributionSchema,
   failures: Failures.optional(),
+  minorStops: MinorStops.optional(),
   setup: Setup.optional(),
+});
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const ClockTime = z
+  .string()
+  .regex(/^([01]?\d|2[0-4]):[0-5]\d$/, 'a time of day "HH:MM" (quote it in YAML)')
+  .refine((t) => !t.startsWith('24') || t === '24:00', 'a time of day "HH:MM" up to 24:00');
+const Shifts = z.strictObject({
+  windows: z.array(z.strictObject({ start: ClockTime, end: ClockTime })).min(1),
+  days: z.array(z.enum(WEEKDAYS)).min(1).optional(),
 });
 
 const Capacity = z.union([z.number().int().min(0), z.literal('inf'), z.literal(Infinity)]);
@@ -78,11 +96,13 @@ const Scenario = z.strictObject({
       z.strictObject({
         cycleTime: DistributionSchema.optional(),
         failures: Failures.optional(),
+        minorStops: MinorStops.optional(),
         setup: Setup.optional(),
       }),
     )
     .optional(),
   arrivals: Arrivals.optional(),
+  shifts: Shifts.optional(),
 });
 
 export const LineFileSchema = z
@@ -90,6 +110,7 @@ export const LineFileSchema = z
     stations: z.array(Station).min(1),
     buffers: z.array(Capacity).optional(),
     arrivals: Arrivals.default('saturated'),
+    shifts: Shifts.optional(),
     run: Run.default({ warmupHours: 1, hours: 24, replications: 10, seed: 1 }),
     scenarios: z.array(Scenario).default([]),
   })
@@ -159,6 +180,7 @@ function toStation(s: {
   name: string;
   cycleTime: DistributionInput;
   failures?: z.infer<typeof Failures> | undefined;
+  minorStops?: z.infer<typeof MinorStops> | undefined;
   setup?: z.infer<typeof Setup> | undefined;
 }): StationSpec {
   return {
@@ -170,8 +192,51 @@ function toStation(s: {
         timeToRepair: toDistribution(s.failures.mttr),
       },
     }),
+    ...(s.minorStops && {
+      minorStops: {
+        timeBetween: toDistribution(s.minorStops.mtbs),
+        duration: toDistribution(s.minorStops.duration),
+      },
+    }),
     ...(s.setup && { setup: { everyParts: s.setup.everyParts, time: toDistribution(s.setup.time) } }),
   };
+}
+
+const DAY_S = 86_400;
+const minutesOf = (t: string): number => {
+  const [h = '0', m = '0'] = t.split(':');
+  return Number(h) * 60 + Number(m);
+};
+
+/**
+ * The working windows of a line file's `shifts` as a daily pattern (no `days`) or a weekly one from Monday 00:00.
+ * @example shiftPattern({ windows: [{ start: '22:00', end: '06:00' }] }) // { periodSeconds: 86400, windows: [[0, 21600], [79200, 86400]] }
+ */
+export function shiftPattern(shifts: z.infer<typeof Shifts>): ShiftPattern {
+  const days = shifts.days?.map((d) => WEEKDAYS.indexOf(d)) ?? [0];
+  const period = shifts.days === undefined ? DAY_S : 7 * DAY_S;
+  const windows: [number, number][] = [];
+  for (const day of new Set(days))
+    for (const w of shifts.windows) {
+      const start = day * DAY_S + minutesOf(w.start) * 60;
+      let end = day * DAY_S + minutesOf(w.end) * 60;
+      if (end <= start) end += DAY_S; // past midnight
+      if (end <= period) windows.push([start, end]);
+      else {
+        if (start < period) windows.push([start, period]);
+        windows.push([0, end - period]);
+      }
+    }
+  windows.sort((a, b) => a[0] - b[0]);
+  windows.forEach(([a], k) => {
+    const prev = windows[k - 1];
+    if (prev !== undefined && a < prev[1])
+      throw new UserError(
+        'invalid_input',
+        `shifts: working windows overlap (${shifts.windows.length} a day)`,
+      );
+  });
+  return { periodSeconds: period, windows };
 }
 
 const toArrivals = (a: z.infer<typeof Arrivals>): ArrivalProcess =>
@@ -193,6 +258,7 @@ export function lineFileFromDocument(doc: unknown, source = 'line file'): LineFi
     stations: file.stations.map(toStation),
     ...(buffers && { buffers }),
     arrivals: toArrivals(file.arrivals),
+    ...(file.shifts && { shifts: shiftPattern(file.shifts) }),
   };
   const scenarios = file.scenarios.map((s) => {
     let scenarioBuffers = buffers;
@@ -208,6 +274,7 @@ export function lineFileFromDocument(doc: unknown, source = 'line file'): LineFi
         ...base,
         cycleTime: o?.cycleTime ?? base.cycleTime,
         failures: o?.failures ?? base.failures,
+        minorStops: o?.minorStops ?? base.minorStops,
         setup: o?.setup ?? base.setup,
       });
     });
@@ -217,6 +284,9 @@ export function lineFileFromDocument(doc: unknown, source = 'line file'): LineFi
         stations,
         ...(scenarioBuffers && { buffers: scenarioBuffers }),
         arrivals: s.arrivals === undefined ? model.arrivals : toArrivals(s.arrivals),
+        ...(s.shifts !== undefined
+          ? { shifts: shiftPattern(s.shifts) }
+          : model.shifts !== undefined && { shifts: model.shifts }),
       },
     };
   });

@@ -2,7 +2,9 @@
  * `gemba simulate line.yaml [--replications N] [--seed N] [--json] [--plot out.svg|png]`
  * Simulates a serial line described in a file here (src/app/process/line-file.ts, examples/line.yaml): line
  * throughput, WIP and lead time with 95 % confidence intervals, each station's time shares, the bottleneck, and each
- * what-if scenario's difference from the base (common random numbers).
+ * what-if scenario's difference from the base (common random numbers). With shifts, throughput is also given per
+ * working hour and the station shares are of working time. `gemba simulate calibrate` (simulate-calibrate.ts) writes
+ * such a file from recorded data.
  */
 import { basename } from 'node:path';
 import { type Estimate, compareScenarios } from '../../analytics/process/line-sim.js';
@@ -49,7 +51,7 @@ export async function simulateCommand(args: ParsedArgs): Promise<string> {
     await writePlot(
       plot,
       renderTimeSharesSvg(base.stations, {
-        title: `${basename(file)}: time shares per station (bottleneck ${bottleneck.name})`,
+        title: `${basename(file)}: time shares per station${line.model.shifts ? ' (of working time)' : ''} (bottleneck ${bottleneck.name})`,
         bottleneck: bottleneck.index,
       }),
     );
@@ -69,13 +71,20 @@ export async function simulateCommand(args: ParsedArgs): Promise<string> {
   }
 
   const hours = line.options.runSeconds / 3600;
+  const shifts = line.model.shifts !== undefined;
   const out = [
     `${basename(file)}: ${line.model.stations.length} stations, ${replications} replications of ${num(hours, hours % 1 === 0 ? 0 : 1)} h after ${num(line.options.warmupSeconds / 3600, 1)} h warm-up, seed ${seed}`,
+    ...(shifts
+      ? [
+          `shifts: ${num(base.workingFraction * hours, 1)} working h of the ${num(hours, hours % 1 === 0 ? 0 : 1)} h run (${num(base.workingFraction * 100, 1)} %); station shares are of working time`,
+        ]
+      : []),
     '',
     'line (mean ± 95 % CI half-width)',
     `  throughput   ${ci(base.throughputPerHour)} parts/h`,
+    ...(shifts ? [`               ${ci(base.throughputPerWorkingHour)} parts per working hour`] : []),
     `  WIP          ${ci(base.wip)} parts`,
-    `  lead time    ${ci(base.leadTimeSeconds, 1, 1 / 60)} min`,
+    `  lead time    ${ci(base.leadTimeSeconds, 1, 1 / 60)} min${shifts ? ' (calendar time, breaks included)' : ''}`,
     '',
     `  ${'station'.padEnd(16)}${['busy', 'setup', 'down', 'blocked', 'starved', 'WIP'].map((h) => h.padStart(9)).join('')}  bottleneck`,
   ];

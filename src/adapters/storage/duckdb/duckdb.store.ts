@@ -50,6 +50,7 @@ import { ConnectionConfig } from '../../../domain/connection.js';
 import { Tag, type TagInput } from '../../../domain/tag.js';
 import { DocumentChunk, DocumentRecord, type StoredChunk } from '../../../domain/document.js';
 import { FailureMode } from '../../../domain/failure-mode.js';
+import { OeeMachineConfig } from '../../../domain/oee.js';
 import { Proposal, type ProposalStatus } from '../../../domain/proposal.js';
 import { LOAD_LATEST, SCHEMA_DDL, SCHEMA_VERSION } from './duckdb.schema.js';
 import { LatestIndex } from './latest-index.js';
@@ -1133,6 +1134,48 @@ export class DuckDbStore implements PlatformStore {
   deleteFailureMode(id: string): Promise<boolean> {
     return this.write('deleteFailureMode', async () => {
       const result = await this.writer.run('DELETE FROM failure_modes WHERE id = $1', [id], [VARCHAR]);
+      return result.rowsChanged > 0;
+    });
+  }
+
+  // ---- OEE machine configurations ----
+
+  putOeeMachine(config: OeeMachineConfig): Promise<void> {
+    return this.write('putOeeMachine', async () => {
+      await this.writer.run(
+        'INSERT OR REPLACE INTO oee_machines (asset, body) VALUES ($1, $2)',
+        [config.asset, JSON.stringify(config)],
+        [VARCHAR, VARCHAR],
+      );
+    });
+  }
+
+  getOeeMachine(asset: string): Promise<OeeMachineConfig | undefined> {
+    return this.read('getOeeMachine', async ({ connection }) => {
+      const result = await connection.runAndReadAll(
+        'SELECT body FROM oee_machines WHERE asset = ?',
+        [asset],
+        [VARCHAR],
+      );
+      const body = result.getRows()[0]?.[0];
+      return body === undefined
+        ? undefined
+        : parseRow(OeeMachineConfig, parseJsonColumn(body, 'OEE machine'), 'OEE machine');
+    });
+  }
+
+  listOeeMachines(): Promise<OeeMachineConfig[]> {
+    return this.read('listOeeMachines', async ({ connection }) => {
+      const result = await connection.runAndReadAll('SELECT body FROM oee_machines ORDER BY asset');
+      return result
+        .getRows()
+        .map(([body]) => parseRow(OeeMachineConfig, parseJsonColumn(body, 'OEE machine'), 'OEE machine'));
+    });
+  }
+
+  deleteOeeMachine(asset: string): Promise<boolean> {
+    return this.write('deleteOeeMachine', async () => {
+      const result = await this.writer.run('DELETE FROM oee_machines WHERE asset = $1', [asset], [VARCHAR]);
       return result.rowsChanged > 0;
     });
   }
