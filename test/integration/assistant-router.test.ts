@@ -205,6 +205,46 @@ describe('assistant without a model (semantic router) on the demo plant', () => 
     }
   });
 
+  it('gives the OEE of a line as oee.live and oee.report compute it, with the asset and window cited', async () => {
+    const LINE = 'acme/plant1/stamping/line1';
+    type Report = {
+      from: number;
+      to: number;
+      total: { oee: number; availability: number; performance: number; quality: number };
+    };
+    const pct = (v: number) => `${four(v * 100)} %`;
+    const live = await ask('What is the OEE of stamping line 1 this shift?');
+    expect(live.intent).toBe('oee');
+    const shift = (await app.call('oee.live', { asset: LINE }, viewer)) as Report & {
+      shift: { label: string };
+    };
+    expect(live.answer).toContain(
+      `OEE ${pct(shift.total.oee)} = availability ${pct(shift.total.availability)} × performance ` +
+        `${pct(shift.total.performance)} × quality ${pct(shift.total.quality)}`,
+    );
+    expect(live.answer).toContain(`this shift (${shift.shift.label})`);
+    expect(live.citations[0]).toMatchObject({
+      source: 'oee.live',
+      asset: LINE,
+      from: shift.from,
+      to: shift.to,
+    });
+
+    const past = await ask('What was the OEE of press 3 in the last 4 hours?');
+    expect(past.intent).toBe('oee');
+    const report = (await app.call(
+      'oee.report',
+      { asset: PRESS3, from: now - 4 * 3_600_000, to: now },
+      viewer,
+    )) as Report;
+    expect(past.answer).toContain(`OEE ${pct(report.total.oee)} `);
+    expect(past.citations[0]).toMatchObject({
+      source: 'oee.report',
+      asset: PRESS3,
+      from: now - 4 * 3_600_000,
+    });
+  });
+
   it('answers whether to reorder from the stocking policy, for a 95 % cycle service level unless told', async () => {
     const a = await ask('How many bracket A should we reorder?');
     expect(a.intent).toBe('inventory');

@@ -18,6 +18,7 @@ import {
   type WorkOrder,
 } from '../../domain/index.js';
 import { type Match, type TimeWindow, matchAsset, matchItem, matchTag, parseWindow } from './slots.js';
+import type { OeeReport } from '../process/oee-report.js';
 
 /** What an answer rests on: the operation that produced it and the asset, tag, item, window or record. */
 export interface Citation {
@@ -591,6 +592,65 @@ const INTENTS: readonly Intent[] = [
     },
   },
   {
+    name: 'oee',
+    examples: [
+      'what is the oee of stamping line 1 this shift',
+      'how is press 2 doing on oee today',
+      'availability and performance of the stamping line yesterday',
+      'what is eating the oee of press 3 in the last 8 hours',
+      'overall equipment effectiveness of cnc cell 1 this week',
+    ],
+    keywords: /\b(oee|overall equipment effectiveness|availability|performance rate|six big losses)\b/,
+    async run(ctx) {
+      const asset = await requireAsset(ctx);
+      const w = parseWindow(ctx.question, ctx.now, 0);
+      // No window named, or "this shift"/"now": the live figures of the current shift.
+      const live = !w.explicit || /\b(this|current) shift\b|\bnow\b|\bright now\b/i.test(ctx.question);
+      const report = live
+        ? await ctx.tool<OeeReport & { shift?: { label: string } }>('oee.live', { asset: asset.path })
+        : await ctx.tool<OeeReport & { shift?: { label: string } }>('oee.report', {
+            asset: asset.path,
+            from: w.from,
+            to: w.to,
+          });
+      const label = report.shift ? `this shift (${report.shift.label})` : w.label;
+      ctx.cite({
+        source: live ? 'oee.live' : 'oee.report',
+        asset: asset.path,
+        from: report.from,
+        to: report.to,
+        label: `OEE of ${asset.path}, ${iso(report.from)} – ${iso(report.to)} (${label})`,
+      });
+      if (report.machines.length === 0) {
+        return `No machine under ${asset.name} has OEE configured (oee.machines.configure).`;
+      }
+      const t = report.total;
+      const pct = (v: number | null) => (v === null ? 'n/a' : `${fmt(v * 100)} %`);
+      if (t.oee === null) return `${asset.name} had no planned production time ${label}.`;
+      const losses = [...t.losses]
+        .filter((l) => l.timeMs > 0)
+        .sort((a, b) => b.timeMs - a.timeMs)
+        .slice(0, 3)
+        .map((l) => `${LOSS_WORDS[l.loss] ?? l.loss} ${duration(l.timeMs)}`);
+      const reason = t.topReasons[0];
+      const worst =
+        report.machines.length > 1
+          ? [...report.machines]
+              .filter((m) => m.result.oee !== null)
+              .sort((a, b) => (a.result.oee ?? 0) - (b.result.oee ?? 0))[0]
+          : undefined;
+      return (
+        `${asset.name} ${label}: OEE ${pct(t.oee)} = availability ${pct(t.availability)} × performance ` +
+        `${pct(t.performance)} × quality ${pct(t.quality)}; ${fmt(t.producedQuantity)} parts made, ` +
+        `${fmt(t.rejectQuantity)} rejected. Largest losses: ${losses.join(', ') || 'none'}.` +
+        (reason
+          ? ` Longest stop reason: ${reason.reason || reason.state} (${duration(reason.timeMs)}).`
+          : '') +
+        (worst ? ` Lowest: ${worst.name} at ${pct(worst.result.oee)}.` : '')
+      );
+    },
+  },
+  {
     name: 'models',
     examples: [
       'which models are deployed',
@@ -728,6 +788,17 @@ const INTENTS: readonly Intent[] = [
   },
 ];
 
+/** Nakajima's losses in plant words. */
+const LOSS_WORDS: Readonly<Record<string, string>> = {
+  breakdowns: 'breakdowns',
+  setupAndAdjustments: 'setups and adjustments',
+  waiting: 'waiting',
+  idlingAndMinorStops: 'minor stops',
+  reducedSpeed: 'reduced speed',
+  processDefects: 'defects',
+  reducedYield: 'startup rejects',
+};
+
 /** The operations each intent answers with: a model is offered these first for a question like the intent's. */
 export const INTENT_TOOLS: Readonly<Record<string, readonly string[]>> = {
   latest_value: ['samples.latest', 'tags.list'],
@@ -737,6 +808,7 @@ export const INTENT_TOOLS: Readonly<Record<string, readonly string[]>> = {
   failure_knowledge: ['graph.failures', 'documents.search', 'fmea.list'],
   documents: ['documents.search', 'documents.get'],
   capability: ['quality.capability', 'spc.charts.list'],
+  oee: ['oee.live', 'oee.report'],
   models: ['models.list', 'models.get'],
   work_orders: ['workorders.list'],
   forecast: ['forecasts.list', 'items.list'],
