@@ -5,6 +5,7 @@
  * the improvement ± sd, the fit, the extrapolation warning and the next trials; `--propose` files the recommendation
  * as a proposal (proposals.create) for an engineer to approve; `--plot` draws the response surface.
  */
+import { escapeXml } from '../../analytics/quality/svg.js';
 import { UserError } from '../../domain/index.js';
 import { type ParsedArgs, boolFlag, stringFlag } from '../args.js';
 import type { OperationClient } from '../client.js';
@@ -214,14 +215,13 @@ export function renderSurfaceSvg(r: OptimizeOutput): string {
     `<text x="${left + size + 50}" y="${top + size}" font-size="11">${num(lo)}</text>`,
     `<text x="${left + size + 50}" y="${top + 10}" font-size="11">${num(hi)}</text>`,
   );
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">`,
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
-    `<text x="${left}" y="24" font-size="14">${esc(`Predicted ${short(r.output.tag)}${r.output.unit ? ` (${r.output.unit})` : ''}; other setpoints at the recommendation`)}</text>`,
+    `<text x="${left}" y="24" font-size="14">${escapeXml(`Predicted ${short(r.output.tag)}${r.output.unit ? ` (${r.output.unit})` : ''}; other setpoints at the recommendation`)}</text>`,
     ...parts,
-    `<text x="${left + size / 2}" y="${top + size + 38}" font-size="12" text-anchor="middle">${esc(short(x.tag))}</text>`,
-    `<text x="18" y="${top + size / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 18 ${top + size / 2})">${esc(short(y.tag))}</text>`,
+    `<text x="${left + size / 2}" y="${top + size + 38}" font-size="12" text-anchor="middle">${escapeXml(short(x.tag))}</text>`,
+    `<text x="18" y="${top + size / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 18 ${top + size / 2})">${escapeXml(short(y.tag))}</text>`,
     '</svg>',
   ].join('\n');
 }
