@@ -39,6 +39,8 @@ import {
   SearchResponse,
   type DocumentRecord,
 } from './documents-model.js';
+import { OeeLive, OeeMachinesResponse, OeeReport, type OeeMachineConfig } from './oee-model.js';
+import { ProcessRecommendation, type OptimizeRequest, type ProposalBody } from './process-model.js';
 import {
   ProposalResponse,
   ProposalsResponse,
@@ -338,6 +340,49 @@ export class ApiClient {
     signal?: AbortSignal,
   ): Promise<SearchResponse> {
     return this.#get('/api/v1/documents/search', query, SearchResponse, signal);
+  }
+
+  /** OEE of a machine, line or cell over a window, in total, by machine and by shift or day. */
+  async oeeReport(
+    query: {
+      readonly asset: string;
+      readonly from: number;
+      readonly to: number;
+      readonly by: 'none' | 'shift' | 'day';
+    },
+    signal?: AbortSignal,
+  ): Promise<OeeReport> {
+    return this.#get('/api/v1/oee/report', query, OeeReport, signal);
+  }
+
+  /** OEE of a machine, line or cell in the current shift so far. */
+  async oeeLive(asset: string, signal?: AbortSignal): Promise<OeeLive> {
+    return this.#get('/api/v1/oee/live', { asset }, OeeLive, signal);
+  }
+
+  /** The machines configured for OEE. */
+  async oeeMachines(signal?: AbortSignal): Promise<OeeMachineConfig[]> {
+    return (await this.#get('/api/v1/oee/machines', {}, OeeMachinesResponse, signal)).machines;
+  }
+
+  /**
+   * Recommended setpoints from the plant's history (process.optimize): a surrogate fitted on the output, its fit,
+   * the response surface, next trials, and a ready proposal body. Takes seconds; abort with `signal`.
+   */
+  async optimizeProcess(request: OptimizeRequest, signal?: AbortSignal): Promise<ProcessRecommendation> {
+    return this.#send('/api/v1/process/optimize', request, ProcessRecommendation, signal);
+  }
+
+  /** Proposes a change for someone with the right role to approve (proposals.create); the proposal stored. */
+  async createProposal(body: ProposalBody): Promise<Proposal> {
+    const { operation, input, reason } = body;
+    return (
+      await this.#send(
+        '/api/v1/proposals',
+        { operation, input, ...(reason ? { reason } : {}) },
+        ProposalResponse,
+      )
+    ).proposal;
   }
 
   #get<S extends z.ZodMiniType>(

@@ -122,3 +122,26 @@ export function onRowPick(rows: HTMLElement, key: string, pick: (value: string) 
 export function messageRow(columns: number, text: string, isError: boolean): HTMLTableRowElement {
   return h('tr', {}, h('td', { colspan: columns, class: isError ? 'error-text' : 'empty' }, text));
 }
+
+export const SVG_NS = 'http://www.w3.org/2000/svg';
+
+type SvgChild = Node | string | null | undefined | false;
+
+/**
+ * Creates an SVG element (the charts draw with these); nullish attributes are skipped.
+ * @example svg('rect', { x: 0, y: 0, width: 10, height: 4, class: 'bar' }, svg('title', {}, 'busy 62 %'))
+ */
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Readonly<Record<string, string | number | undefined>> = {},
+  ...children: SvgChild[]
+): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attrs))
+    if (value !== undefined) el.setAttribute(name, String(value));
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    el.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+  return el;
+}

@@ -1,7 +1,8 @@
 /**
- * Dashboard entry: wires the token, API client, live stream, and the six views together: the plant (tree, trend
- * chart, live values, events), the control charts (live SPC), the model registry, the production plan, supply
- * (demand forecasts and stocking policies) and the assistant (questions answered with links to their sources).
+ * Dashboard entry: wires the token, API client, live stream, and the views together: the plant (tree, trend
+ * chart, live values, events), OEE (losses and trend), process (recommended setpoints), the control charts (live
+ * SPC), the model registry, the production plan, supply (demand forecasts and stocking policies) and the assistant
+ * (questions answered with links to their sources).
  */
 import './style.css';
 import { ApiClient, ApiError, errorMessage, isAbort } from './api.js';
@@ -31,10 +32,23 @@ import { AssistantPage } from './assistant-page.js';
 import { DocumentsPage } from './documents-page.js';
 import { parseChunk } from './documents-model.js';
 import { ProposalsPage } from './proposals-page.js';
+import { OeePage } from './oee-page.js';
+import { ProcessPage } from './process-page.js';
 
 const BANNER_MS = 20_000;
 
-const VIEWS = ['plant', 'spc', 'models', 'planning', 'supply', 'ask', 'documents', 'approvals'] as const;
+const VIEWS = [
+  'plant',
+  'oee',
+  'process',
+  'spc',
+  'models',
+  'planning',
+  'supply',
+  'ask',
+  'documents',
+  'approvals',
+] as const;
 type View = (typeof VIEWS)[number];
 function isView(value: string | undefined): value is View {
   return VIEWS.some((v) => v === value);
@@ -50,6 +64,8 @@ class Dashboard {
   readonly #status: HTMLElement;
   readonly #breadcrumb: HTMLElement;
   readonly #banner: HTMLElement;
+  readonly #oee: OeePage;
+  readonly #process: ProcessPage;
   readonly #spc: SpcPage;
   readonly #events: EventsPanel;
   readonly #models: ModelsPage;
@@ -99,6 +115,7 @@ class Dashboard {
       onReconnected: () => {
         this.#refreshLatest();
         this.#chart.refresh();
+        this.#oee.refresh();
         this.#spc.refresh();
         this.#events.refresh();
         this.#models.refresh();
@@ -133,6 +150,13 @@ class Dashboard {
     });
     this.#banner = h('div', { class: 'banner', role: 'alert', hidden: true });
     this.#banner.addEventListener('click', () => (this.#banner.hidden = true));
+    this.#oee = new OeePage({
+      api: this.#api,
+      assets: () => [...this.#assets.values()],
+      onSelect: () => this.#saveView(),
+      onError: (message) => this.#showBanner(message),
+    });
+    this.#process = new ProcessPage({ api: this.#api, tags: () => this.#tags });
     this.#spc = new SpcPage({
       api: this.#api,
       tag: (path) => this.#tagsByPath.get(path),
@@ -193,6 +217,12 @@ class Dashboard {
       'nav',
       { class: 'view-tabs', role: 'tablist', 'aria-label': 'View' },
       h('button', { type: 'button', role: 'tab', 'data-view': 'plant', 'data-testid': 'tab-plant' }, 'Plant'),
+      h('button', { type: 'button', role: 'tab', 'data-view': 'oee', 'data-testid': 'tab-oee' }, 'OEE'),
+      h(
+        'button',
+        { type: 'button', role: 'tab', 'data-view': 'process', 'data-testid': 'tab-process' },
+        'Process',
+      ),
       h(
         'button',
         { type: 'button', role: 'tab', 'data-view': 'spc', 'data-testid': 'tab-spc' },
@@ -267,6 +297,8 @@ class Dashboard {
       ),
       this.#banner,
       this.#plantView,
+      this.#oee.element,
+      this.#process.element,
       this.#spc.element,
       this.#models.element,
       this.#planning.element,
@@ -333,6 +365,8 @@ class Dashboard {
     const changed = view !== this.#view;
     this.#view = view;
     this.#renderView();
+    this.#oee.setVisible(view === 'oee');
+    this.#process.setVisible(view === 'process');
     this.#spc.setVisible(view === 'spc');
     this.#models.setVisible(view === 'models');
     this.#planning.setVisible(view === 'planning');
@@ -353,6 +387,8 @@ class Dashboard {
   #renderView(): void {
     const plant = this.#view === 'plant';
     this.#plantView.hidden = !plant;
+    this.#oee.element.hidden = this.#view !== 'oee';
+    this.#process.element.hidden = this.#view !== 'process';
     this.#spc.element.hidden = this.#view !== 'spc';
     this.#models.element.hidden = this.#view !== 'models';
     this.#planning.element.hidden = this.#view !== 'planning';

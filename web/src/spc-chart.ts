@@ -2,7 +2,7 @@
  * One control chart drawn as SVG: zones A/B/C, centre line and limits as steps, the ±1σ/±2σ lines, the plotted
  * statistic joined by a line, and the points where a run rule fired in red with the rules in their tooltip.
  */
-import { h, replaceChildren } from './dom.js';
+import { h, replaceChildren, svg } from './dom.js';
 import { formatDateTime, formatFixed, formatTimeTicks } from './format.js';
 import {
   countFlagged,
@@ -36,30 +36,11 @@ export interface ControlPlotData {
   readonly unit: string;
 }
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Beyond this many points in view, plain points are not drawn as dots (the line carries them). */
 const MAX_DOTS = 400;
 /** The left margin is the same on every chart (unless its labels need more), so stacked charts share a time axis. */
 const MARGIN = { top: 10, right: 96, bottom: 34, left: 64 } as const;
 const LABEL_GAP_PX = 13;
-
-type SvgChild = Node | string | null | undefined | false;
-
-/** Creates an SVG element; nullish attributes are skipped. */
-function svg<K extends keyof SVGElementTagNameMap>(
-  tag: K,
-  attrs: Readonly<Record<string, string | number | undefined>> = {},
-  ...children: SvgChild[]
-): SVGElementTagNameMap[K] {
-  const el = document.createElementNS(SVG_NS, tag);
-  for (const [name, value] of Object.entries(attrs))
-    if (value !== undefined) el.setAttribute(name, String(value));
-  for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    el.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
-  }
-  return el;
-}
 
 /** Pixel geometry of one render. */
 interface Frame {

@@ -3,9 +3,7 @@
  * parsed as an SVG image, never as HTML, with anything active dropped and their ids made unique on the page.
  */
 import { errorMessage } from './api.js';
-import { h, replaceChildren } from './dom.js';
-
-const SVG_NS = 'http://www.w3.org/2000/svg';
+import { SVG_NS, h, replaceChildren } from './dom.js';
 
 let svgCount = 0;
 
