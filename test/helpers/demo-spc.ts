@@ -31,9 +31,11 @@ export async function runDemoHours(
     hours: number;
     meanShiftMeanIntervalS: number;
     params?: Partial<SimulatorParams>;
+    /** Only the samples and events of assets at or below this path are ingested (the others are simulated alone). */
+    under?: string;
   },
 ): Promise<{ shifts: ScoredShift[]; scored: ScoredShift[]; disturbances: readonly Readonly<Disturbance>[] }> {
-  const { start, hours } = options;
+  const { start, hours, under } = options;
   const sim = new PlantSimulator({
     seed: options.seed,
     startTs: start,
@@ -44,6 +46,7 @@ export async function runDemoHours(
   for (let s = 0; s < hours * 3600; s++) {
     const step = sim.step(start + s * 1000);
     for (const sample of step.samples) {
+      if (under !== undefined && !sample.tag.startsWith(under)) continue;
       samples.push(sample);
       if (sample.tag.endsWith('/flange_height')) {
         const list = parts.get(sample.tag) ?? [];
@@ -51,7 +54,8 @@ export async function runDemoHours(
         parts.set(sample.tag, list);
       }
     }
-    if (step.events.length > 0) await app.services.ingest.ingestEvents(step.events, 'demo');
+    const events = under === undefined ? step.events : step.events.filter((e) => e.asset.startsWith(under));
+    if (events.length > 0) await app.services.ingest.ingestEvents(events, 'demo');
     if (samples.length >= 50_000) {
       await app.services.ingest.ingestSamples(samples, 'demo');
       samples = [];

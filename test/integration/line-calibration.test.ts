@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { simulateLine } from '../../src/analytics/process/line-sim.js';
 import { lineFileFromDocument, parseLineFile } from '../../src/app/process/line-file.js';
 import type { StationEvidence } from '../../src/app/process/line-calibration.js';
+import type { App } from '../../src/app/registry.js';
 import type { Principal } from '../../src/domain/index.js';
 import { loadConfig } from '../../src/server/config.js';
-import { setupDemoPlant } from '../../src/server/demo.js';
+import { demoAssets, demoTags } from '../../src/adapters/simulator/demo-plant.js';
 import { SYSTEM_PRINCIPAL, openCore } from '../../src/server/platform.js';
 import { runDemoHours } from '../helpers/demo-spc.js';
 import { tempDir } from '../helpers/platform.js';
@@ -22,7 +23,7 @@ const PRESSES = [1, 2, 3, 4].map((n) => `${LINE}/press${n}`);
 /** Nominal cycle times of the presses (demo-plant.ts), drawn per part as nominal × (1 + 0.02 N(0, 1)). */
 const NOMINAL_CYCLE_S = [5, 6, 6, 7.5];
 /**
- * Eight hours (a simulated hour takes ~20 s through the core) with frequent stops, so they hold enough episodes:
+ * Eight hours of the stamping line with frequent stops, so they hold enough episodes:
  * breakdowns every 15 min of running instead of 10 h (about ten per press), their repairs uniform on 600–2,400 s
  * (mean 1,500 s, fixed in the simulator); short stops (idle) every 10 min of running instead of 25, 10 s + exp(50 s)
  * long (mean 60 s); die changes after uniform ±30 % around 1,800 strokes, 600–1,200 s long (mean 900 s). The bearing
@@ -51,6 +52,14 @@ const pooled = (
   return { mean: sum / n, n };
 };
 
+/** The demo stamping line's assets and tags only (nothing else is calibrated, and its data alone is fed). */
+async function setupStampingLine(app: App): Promise<void> {
+  for (const asset of demoAssets().filter((a) => LINE.startsWith(a.path) || a.path.startsWith(LINE)))
+    await app.call('assets.create', asset, SYSTEM_PRINCIPAL);
+  for (const tag of demoTags().filter((t) => t.asset.startsWith(LINE)))
+    await app.call('tags.create', tag, SYSTEM_PRINCIPAL);
+}
+
 describe('line.calibrate on the demo plant', () => {
   it('recovers cycle times, MTBF, MTTR, minor stops and setups, and predicts each press’s throughput', async () => {
     using dir = tempDir();
@@ -58,8 +67,9 @@ describe('line.calibrate on the demo plant', () => {
     const clock = { now: () => now };
     await using core = await openCore({ dataDir: dir.path, ingest: loadConfig({}).ingest, clock });
     const { app } = core;
-    await setupDemoPlant(app, SYSTEM_PRINCIPAL);
+    await setupStampingLine(app);
     await runDemoHours(app, {
+      under: LINE,
       seed: 21,
       start: START,
       hours: HOURS,
@@ -156,7 +166,7 @@ describe('line.calibrate on the demo plant', () => {
       clock: { now: () => now },
     });
     const { app } = core;
-    await setupDemoPlant(app, SYSTEM_PRINCIPAL);
+    await setupStampingLine(app);
     const call = (input: unknown) => app.call('line.calibrate', input, victor);
     await expect(call({ stations: `${LINE}/press9` })).rejects.toMatchObject({ code: 'not_found' });
     await expect(call({ stations: `${LINE}/feeder` })).rejects.toMatchObject({ code: 'not_found' });
