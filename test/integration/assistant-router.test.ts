@@ -210,7 +210,13 @@ describe('assistant without a model (semantic router) on the demo plant', () => 
     type Report = {
       from: number;
       to: number;
-      total: { oee: number; availability: number; performance: number; quality: number };
+      total: {
+        oee: number;
+        availability: number;
+        performance: number;
+        quality: number;
+        topReasons: { state: string; reason: string; timeMs: number }[];
+      };
     };
     const pct = (v: number) => `${four(v * 100)} %`;
     const live = await ask('What is the OEE of stamping line 1 this shift?');
@@ -230,18 +236,23 @@ describe('assistant without a model (semantic router) on the demo plant', () => 
       to: shift.to,
     });
 
-    const past = await ask('What was the OEE of press 3 in the last 4 hours?');
+    // Today began six hours before the data: that time is planned (off, no data), the longest stop named is a loss.
+    const past = await ask('What was the OEE of press 3 today?');
     expect(past.intent).toBe('oee');
+    const midnight = Date.parse('2026-06-08T00:00:00Z');
     const report = (await app.call(
       'oee.report',
-      { asset: PRESS3, from: now - 4 * 3_600_000, to: now },
+      { asset: PRESS3, from: midnight, to: now },
       viewer,
     )) as Report;
     expect(past.answer).toContain(`OEE ${pct(report.total.oee)} `);
+    expect(report.total.topReasons[0]).toMatchObject({ state: 'off', reason: 'no_data' });
+    const stop = report.total.topReasons.find((r) => ['down', 'setup', 'idle'].includes(r.state));
+    expect(past.answer).toContain(`Longest stop reason: ${stop?.reason} (`);
     expect(past.citations[0]).toMatchObject({
       source: 'oee.report',
       asset: PRESS3,
-      from: now - 4 * 3_600_000,
+      from: midnight,
     });
   });
 

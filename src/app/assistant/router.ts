@@ -632,7 +632,10 @@ const INTENTS: readonly Intent[] = [
         .sort((a, b) => b.timeMs - a.timeMs)
         .slice(0, 3)
         .map((l) => `${LOSS_WORDS[l.loss] ?? l.loss} ${duration(l.timeMs)}`);
-      const reason = t.topReasons[0];
+      // Planned time (off, planned stops, and the time before a machine's data begins) is no loss.
+      const reason = t.topReasons.find(
+        (r) => r.state === 'down' || r.state === 'setup' || r.state === 'idle',
+      );
       const worst =
         report.machines.length > 1
           ? [...report.machines]
