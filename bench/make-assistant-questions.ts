@@ -428,6 +428,41 @@ dimensionTags.forEach((t, k) => {
   });
 });
 
+// 13b. OEE of the lines and presses: the current shift (oee.live) or a window (oee.report), OEE in per cent.
+const LINE = 'acme/plant1/stamping/line1';
+const CELL = 'acme/plant1/machining/cnc-cell1';
+const oeeQuestions: { q: string; asset: string; op: 'oee.live' | 'oee.report'; from?: string }[] = [
+  { q: 'What is the OEE of stamping line 1 this shift?', asset: LINE, op: 'oee.live' },
+  { q: 'how is the OEE of CNC cell 1 right now', asset: CELL, op: 'oee.live' },
+  { q: 'OEE of press 3 in the last 2 hours', asset: `${LINE}/press3`, op: 'oee.report', from: 'now-2h' },
+  {
+    q: 'What were availability and performance of press 1 over the last 3 hours?',
+    asset: `${LINE}/press1`,
+    op: 'oee.report',
+    from: 'now-3h',
+  },
+  {
+    q: 'overall equipment effectiveness of mill 2 in the last 4 hours',
+    asset: `${CELL}/mill2`,
+    op: 'oee.report',
+    from: 'now-4h',
+  },
+];
+for (const o of oeeQuestions) {
+  const input = o.op === 'oee.live' ? { asset: o.asset } : { asset: o.asset, from: o.from, to: 'now' };
+  questions.push({
+    id: id('oee'),
+    category: 'oee',
+    question: o.q,
+    expect: {
+      tools: [o.op],
+      args: { [o.op]: { asset: o.asset } },
+      value: { op: o.op, input, path: 'total.oee', scale: 100, tolerance: 0.005 },
+      citation: { source: o.op, asset: o.asset },
+    },
+  });
+}
+
 // 14. Models: which are deployed, cited with their version.
 for (const q of [
   'Which models are deployed?',

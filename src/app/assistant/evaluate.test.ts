@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EvalQuestionFile, matchesSubset, numbersIn, pick } from './evaluate.js';
+import { EvalQuestionFile, evaluateAssistant, matchesSubset, numbersIn, pick } from './evaluate.js';
 
 describe('the evaluation harness helpers', () => {
   it('matches a deep subset: objects by their named fields, arrays element by element', () => {
@@ -33,5 +33,32 @@ describe('the evaluation harness helpers', () => {
     expect(file.questions[0]?.category).toBe('general');
     expect(() => EvalQuestionFile.parse({ questions: [{ id: 'q1', expect: {} }] })).toThrow();
     expect(() => EvalQuestionFile.parse({ questions: [] })).toThrow();
+  });
+
+  it('scales the reference to the figure as printed: a ratio of 0.7038 is met by "70.38 %", not by "0.7038"', async () => {
+    const { questions } = EvalQuestionFile.parse({
+      questions: [
+        {
+          id: 'oee',
+          question: 'OEE of line 1?',
+          expect: { value: { op: 'oee.live', path: 'total.oee', scale: 100 } },
+        },
+      ],
+    });
+    const invoke = () => Promise.resolve({ total: { oee: 0.7038 } });
+    const answerWith = (text: string) => () =>
+      Promise.resolve({
+        question: 'OEE of line 1?',
+        answer: text,
+        mode: 'router' as const,
+        confidence: 1,
+        citations: [],
+        toolCalls: [],
+        declined: false,
+      });
+    const inPercent = await evaluateAssistant(questions, answerWith('Line 1: OEE 70.38 %.'), invoke);
+    expect(inPercent.results[0]?.checks.value).toBe(true);
+    const asRatio = await evaluateAssistant(questions, answerWith('Line 1: OEE 0.7038.'), invoke);
+    expect(asRatio.results[0]?.checks.value).toBe(false);
   });
 });

@@ -24,6 +24,8 @@ const Reference = z.object({
    * value). A reference of 0 is also met by an answer that says none ("no", "not", "none").
    */
   reduce: z.enum(['mean', 'min', 'max', 'sum', 'count']).optional(),
+  /** The figure as the answer prints it: the reference times this (100 for a ratio printed in per cent; default 1). */
+  scale: z.number().positive().optional(),
 });
 
 export const EvalQuestion = z.object({
@@ -185,7 +187,7 @@ export async function evaluateAssistant(
     let reference: number | undefined;
     if (e.value !== undefined) {
       try {
-        reference = await referenceValue(e.value, invoke);
+        reference = (await referenceValue(e.value, invoke)) * (e.value.scale ?? 1);
         const tol = e.value.tolerance;
         const ref = reference;
         const text = answer?.answer ?? '';
