@@ -110,6 +110,7 @@ export async function openClient(args: ParsedArgs, env: NodeJS.ProcessEnv): Prom
         dataDir: resolve(dataDir),
         ingest: config.ingest,
         clock: { now: () => Date.now() },
+        shiftUtcOffsetMinutes: config.shiftUtcOffsetMinutes,
       });
     } catch (error) {
       if (error instanceof UserError) throw error;

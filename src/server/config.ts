@@ -82,6 +82,8 @@ const EnvSchema = z.object({
   GEMBA_EMBEDDER_MODEL_PATH: z.string().min(1).optional(),
   /** llama-cpp: CPU threads; 1 by default for the same reason as GEMBA_LLM_THREADS. */
   GEMBA_EMBEDDER_THREADS: int(1, 256).default(1),
+  /** Local time of the plant's shift calendar (OEE shifts 06–14–22) = UTC + this many minutes, e.g. 60 for CET. */
+  GEMBA_SHIFT_UTC_OFFSET_MINUTES: int(-14 * 60, 14 * 60).default(0),
   GEMBA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -104,6 +106,8 @@ export interface GembaConfig {
     readonly intervalMs: number;
   };
   readonly ingest: { readonly highWaterSamples: number; readonly maxWriteSamples: number };
+  /** The shift calendar's local time = UTC + this (minutes). */
+  readonly shiftUtcOffsetMinutes: number;
   readonly webDir: string | undefined;
   readonly adminToken: string | undefined;
   readonly logLevel: z.infer<typeof EnvSchema>['GEMBA_LOG_LEVEL'];
@@ -185,6 +189,7 @@ export function loadConfig(
       highWaterSamples: e.GEMBA_INGEST_HIGH_WATER_SAMPLES,
       maxWriteSamples: e.GEMBA_INGEST_MAX_WRITE_SAMPLES,
     },
+    shiftUtcOffsetMinutes: e.GEMBA_SHIFT_UTC_OFFSET_MINUTES,
     webDir: e.GEMBA_WEB_DIR,
     adminToken: e.GEMBA_ADMIN_TOKEN,
     logLevel: e.GEMBA_LOG_LEVEL,

@@ -131,6 +131,8 @@ export async function openCore(options: {
   readonly embedder?: Embedder;
   /** The language model the assistant answers with; without one, the router answers. */
   readonly llm?: LlmProvider;
+  /** The shift calendar's local time = UTC + this many minutes (GEMBA_SHIFT_UTC_OFFSET_MINUTES; default 0). */
+  readonly shiftUtcOffsetMinutes?: number;
 }): Promise<Core> {
   const { clock } = options;
   mkdirSync(options.dataDir, { recursive: true });
@@ -206,6 +208,7 @@ export async function openCore(options: {
         tags,
         store,
         clock,
+        utcOffsetMinutes: options.shiftUtcOffsetMinutes ?? 0,
         onError: (error) => log('error', 'live OEE', error),
       }),
     );
@@ -273,6 +276,7 @@ export async function createPlatform(config: GembaConfig, clock: Clock = systemC
         assistant: new SemanticRouter({ embedder }),
         embedder,
         ...(llm !== undefined && { llm }),
+        shiftUtcOffsetMinutes: config.shiftUtcOffsetMinutes,
       }),
     );
     const adminToken = await bootstrapAdmin({ ...config, dataDir }, tokens, app);

@@ -262,6 +262,27 @@ describe('OEE from stored data and live', () => {
     expect(again).toEqual(live);
   });
 
+  it('keeps the plant’s shift calendar (GEMBA_SHIFT_UTC_OFFSET_MINUTES) live and in reports', async () => {
+    await core[Symbol.asyncDispose]();
+    const { ingest, shiftUtcOffsetMinutes } = loadConfig({ GEMBA_SHIFT_UTC_OFFSET_MINUTES: '60' });
+    core = await openCore({ dataDir: dir.path, ingest, clock, shiftUtcOffsetMinutes });
+    app = core.app;
+    try {
+      // 07:00 UTC is 08:00 in UTC+1: the early shift began at 06:00 local, 05:00 UTC, and ends at 13:00 UTC.
+      const live = (await call('oee.live', { asset: LINE }, VIEWER)) as Report;
+      expect(live.shift).toEqual({ label: '2026-03-02 early', start: T0 - 60 * MIN, end: T0 + 7 * 60 * MIN });
+      // A report by shift without an offset uses the plant's: 05:30–06:30 UTC is all in that early shift.
+      const r = await report({ asset: M1, from: T0 - 30 * MIN, to: T0 + 30 * MIN, by: 'shift' });
+      expect(r.periods.map((p) => [p.label, p.start, p.end])).toEqual([
+        ['2026-03-02 early', T0 - 30 * MIN, T0 + 30 * MIN],
+      ]);
+    } finally {
+      await core[Symbol.asyncDispose]();
+      core = await openCore({ dataDir: dir.path, ingest, clock });
+      app = core.app;
+    }
+  });
+
   it('keeps up with data in time order, and rolls over to the next shift by data time', async () => {
     const { ingest } = app.services;
     const live = async () => (await call('oee.live', { asset: LINE }, VIEWER)) as Report;

@@ -150,7 +150,9 @@ export const oeeReport = defineOperation({
     from: TimeArg.default('now-8h'),
     to: TimeArg.default('now'),
     by: z.enum(['none', 'shift', 'day']).default('none'),
-    utcOffsetMinutes: UtcOffset.default(0),
+    utcOffsetMinutes: UtcOffset.optional().meta({
+      description: 'Local time of the shift calendar = UTC + this; default the plant’s (GEMBA_SHIFT_UTC_OFFSET_MINUTES)',
+    }),
   }),
   output: OeeReportSchema,
   permission: 'viewer',
@@ -170,7 +172,7 @@ export const oeeReport = defineOperation({
       scope: input.asset,
       window,
       machines: withInputs,
-      periods: reportPeriods(window, input.by, input.utcOffsetMinutes),
+      periods: reportPeriods(window, input.by, input.utcOffsetMinutes ?? services.oee.utcOffsetMinutes),
     });
   },
 });
