@@ -78,6 +78,8 @@ export const createInspections = defineOperation({
       stored.length > 0 ? store.appendInspections(stored) : undefined,
       letters.length > 0 ? store.appendDeadLetters(letters) : undefined,
     ]);
+    // Failed ones are rejects of the machines whose OEE counts them: the live view takes them now.
+    services.oee.noteInspections(stored);
     return { accepted: stored.length, rejected: letters.length, errors };
   },
 });

@@ -13,8 +13,9 @@
  * is in and the counter's last reading carry into the new shift. On start and on configure each machine is primed
  * from the store since its shift started, so a restart gives the same numbers.
  *
- * Failed inspections have no live feed: `refreshInspections()` reads the current shift's failed inspections (a
- * small read), and `noteInspections()` takes them as they are recorded.
+ * Failed inspections are recorded by an operation, not streamed: `inspections.create` hands them to
+ * `noteInspections()`, and `refreshInspections()` reads the current shift's failed ones (a small read) for those
+ * stored some other way.
  */
 import type { OeeTotals, OeeWindow } from '../../analytics/process/oee.js';
 import { OeeAccumulator } from '../../analytics/process/oee-accumulator.js';
