@@ -157,6 +157,16 @@ browserSuite('the OEE tab in Chromium', () => {
     await expect.poll(() => scope.inputValue(), POLL).toBe(PRESS1);
     expect(pressReport.machines.map((m) => m.asset)).toEqual([PRESS1]);
     await expectFigures(page, pressReport);
+    // The address keeps the scope and window: a reload (or a shared link) shows press 1 by shift again.
+    expect(new URL(page.url()).hash).toContain(`oee=${PRESS1}`);
+    const reloaded = page.waitForResponse(
+      (r) => isReport(r) && new URL(r.url()).searchParams.get('asset') === PRESS1,
+    );
+    await page.reload();
+    const afterReload = (await (await reloaded).json()) as OeeReport;
+    await expect.poll(() => scope.inputValue(), POLL).toBe(PRESS1);
+    expect(new URL(page.url()).hash).toContain(`oeeWindow=`);
+    expect(afterReload.machines.map((m) => m.asset)).toEqual([PRESS1]);
     await page.setViewportSize(TALL);
     await page.screenshot({ path: SCREENSHOT_MACHINE, fullPage: true });
     await page.setViewportSize(VIEWER);

@@ -33,6 +33,7 @@ import { DocumentsPage } from './documents-page.js';
 import { parseChunk } from './documents-model.js';
 import { ProposalsPage } from './proposals-page.js';
 import { OeePage } from './oee-page.js';
+import { isOeeWindow } from './oee-model.js';
 import { ProcessPage } from './process-page.js';
 
 const BANNER_MS = 20_000;
@@ -353,6 +354,8 @@ class Dashboard {
     if (view.item) this.#supply.select(view.item);
     if (view.doc) this.#documents.select(view.doc, parseChunk(view.chunk));
     if (view.proposal) this.#approvals.highlight(view.proposal);
+    if (view.oee) this.#oee.select(view.oee);
+    if (isOeeWindow(view.oeeWindow)) this.#oee.setWindow(view.oeeWindow);
     const tag = view.tag ? this.#tagsByPath.get(view.tag) : undefined;
     const shown = view.asset && this.#knownAsset(view.asset) ? view.asset : asset;
     if (shown) this.selectAsset(shown);
@@ -570,6 +573,7 @@ class Dashboard {
     const doc = this.#view === 'documents' ? this.#documents.selected : undefined;
     const chunk = doc !== undefined ? this.#documents.chunk : undefined;
     const proposal = this.#view === 'approvals' ? this.#approvals.selected : undefined;
+    const oee = this.#view === 'oee' ? this.#oee.scope : undefined;
     writeViewState({
       ...(this.#view !== 'plant' ? { view: this.#view } : {}),
       ...(this.#selectedAsset ? { asset: this.#selectedAsset } : {}),
@@ -578,6 +582,7 @@ class Dashboard {
       ...(item ? { item } : {}),
       ...(doc ? { doc, ...(chunk !== undefined ? { chunk: String(chunk) } : {}) } : {}),
       ...(proposal ? { proposal } : {}),
+      ...(oee ? { oee, oeeWindow: this.#oee.window } : {}),
     });
   }
 

@@ -105,6 +105,9 @@ export interface ViewState {
   /** The document open in the Documents view and its highlighted passage (`#view=documents&doc=…&chunk=5`). */
   readonly doc?: string;
   readonly chunk?: string;
+  /** The line, cell or machine of the OEE view, and its window (`#view=oee&oee=acme/plant1/…&oeeWindow=24h`). */
+  readonly oee?: string;
+  readonly oeeWindow?: string;
 }
 
 const VIEW_KEYS = [
@@ -118,6 +121,8 @@ const VIEW_KEYS = [
   'proposal',
   'doc',
   'chunk',
+  'oee',
+  'oeeWindow',
 ] as const;
 
 export function readViewState(): ViewState {
