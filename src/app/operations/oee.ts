@@ -151,7 +151,8 @@ export const oeeReport = defineOperation({
     to: TimeArg.default('now'),
     by: z.enum(['none', 'shift', 'day']).default('none'),
     utcOffsetMinutes: UtcOffset.optional().meta({
-      description: 'Local time of the shift calendar = UTC + this; default the plant’s (GEMBA_SHIFT_UTC_OFFSET_MINUTES)',
+      description:
+        'Local time of the shift calendar = UTC + this; default the plant’s (GEMBA_SHIFT_UTC_OFFSET_MINUTES)',
     }),
   }),
   output: OeeReportSchema,
